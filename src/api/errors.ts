@@ -1,0 +1,89 @@
+/**
+ * The one catalogue of errors pilotlog answers with. Routes throw `ApiError`s made from these kinds; one handler
+ * writes GitHub's body: `{"message", "documentation_url", "status"}` (+ `errors` for validation failures).
+ */
+
+export const DOCS = {
+  metrics: "https://docs.github.com/rest/copilot/copilot-metrics",
+  enterpriseMetrics: "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-enterprise",
+  enterpriseTeamMetrics:
+    "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-enterprise-team",
+  orgMetrics: "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-organization",
+  teamMetrics: "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-a-team",
+  rest: "https://docs.github.com/rest",
+  versions: "https://docs.github.com/rest/about-the-rest-api/api-versions",
+  telemetry: "https://github.com/pilotlog/pilotlog/blob/main/docs/telemetry-events.md",
+} as const;
+
+export type ErrorKind =
+  | "requires_authentication"
+  | "bad_credentials"
+  | "forbidden"
+  | "not_found"
+  | "policy_disabled"
+  | "validation_failed"
+  | "bad_request"
+  | "unsupported_api_version"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "service_unavailable"
+  | "internal";
+
+interface KindInfo {
+  status: number;
+  message: string;
+}
+
+/** Status and default message of each kind (GitHub's words where GitHub has them). */
+export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
+  requires_authentication: { status: 401, message: "Requires authentication" },
+  bad_credentials: { status: 401, message: "Bad credentials" },
+  forbidden: { status: 403, message: "Forbidden" },
+  not_found: { status: 404, message: "Not Found" },
+  policy_disabled: {
+    status: 422,
+    message: "Copilot Usage Metrics API setting is disabled at the organization or enterprise level.",
+  },
+  validation_failed: { status: 422, message: "Validation Failed" },
+  bad_request: { status: 400, message: "Problems parsing JSON" },
+  unsupported_api_version: { status: 400, message: "Unsupported API version" },
+  payload_too_large: { status: 413, message: "Payload too large" },
+  unsupported_media_type: { status: 415, message: "Unsupported Media Type" },
+  service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
+  internal: { status: 500, message: "Internal Server Error" },
+};
+
+/** One field of a `Validation Failed` answer, as GitHub writes it. */
+export interface FieldError {
+  resource: string;
+  field: string;
+  code: "invalid" | "missing" | "missing_field" | "already_exists" | "custom";
+  message?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly kind: ErrorKind,
+    message?: string,
+    readonly options: {
+      documentationUrl?: string;
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(message ?? ERROR_KINDS[kind].message);
+    this.status = ERROR_KINDS[kind].status;
+  }
+}
+
+/** GitHub's error body for an ApiError. */
+export function errorBody(err: ApiError, fallbackDocs: string = DOCS.rest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    message: err.message,
+    documentation_url: err.options.documentationUrl ?? fallbackDocs,
+    status: String(err.status),
+  };
+  if (err.options.errors) body.errors = err.options.errors;
+  return body;
+}
