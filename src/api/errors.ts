@@ -5,7 +5,8 @@
 
 export const DOCS = {
   metrics: "https://docs.github.com/rest/copilot/copilot-metrics",
-  enterpriseMetrics: "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-enterprise",
+  enterpriseMetrics:
+    "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-enterprise",
   enterpriseTeamMetrics:
     "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-enterprise-team",
   orgMetrics: "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-an-organization",

@@ -12,7 +12,10 @@ export const systemClock: Clock = { now: () => new Date() };
  */
 export class OffsetClock implements Clock {
   private offsetMs: number;
-  constructor(start: Date, private readonly base: Clock = systemClock) {
+  constructor(
+    start: Date,
+    private readonly base: Clock = systemClock,
+  ) {
     this.offsetMs = start.getTime() - base.now().getTime();
   }
   now(): Date {

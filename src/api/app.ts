@@ -1,0 +1,90 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { INGEST_LIMITS, registerIngestRoute } from "../ingest/route.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import type { AppContext } from "./context.js";
+import { ApiError, DOCS, errorBody } from "./errors.js";
+import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
+import { registerMetricsRoutes } from "./metrics-route.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    docs?: string;
+  }
+}
+
+/** Fastify errors that are the client's fault, mapped onto the catalogue. */
+function fromFastifyError(err: { code?: string; statusCode?: number; message: string }): ApiError {
+  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return new ApiError(
+      "payload_too_large",
+      `Request body is larger than ${INGEST_LIMITS.maxBytes} bytes; send smaller batches.`,
+    );
+  }
+  if (
+    err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ||
+    err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH" ||
+    err.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
+  ) {
+    return new ApiError("bad_request", err.message);
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return new ApiError("bad_request", err.message);
+  return new ApiError("internal");
+}
+
+/**
+ * Builds the HTTP application: GitHub's metrics routes (also under /api/v3), telemetry ingestion and the
+ * local admin routes, with GitHub's headers and error bodies on every answer.
+ */
+export function buildApp(
+  ctx: AppContext,
+  options: { logger?: FastifyServerOptions["logger"] } = {},
+): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => newRequestId(),
+    requestIdLogLabel: "request_id",
+    bodyLimit: INGEST_LIMITS.maxBytes,
+    disableRequestLogging: false,
+    return503OnClosing: true,
+  });
+
+  // Bodies are read raw: ingestion decodes NDJSON/JSON/gzip itself, with its own limits and messages.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-github-request-id", req.id);
+    reply.headers(COMMON_HEADERS);
+    if (req.url.startsWith("/telemetry/") || req.url.startsWith("/_pilotlog/")) return;
+    reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const apiErr =
+      err instanceof ApiError
+        ? err
+        : fromFastifyError(err as { code?: string; statusCode?: number; message: string });
+    if (apiErr.kind === "internal") req.log.error({ err }, "unexpected error");
+    if (apiErr.options.headers) reply.headers(apiErr.options.headers);
+    reply.code(apiErr.status).type("application/json; charset=utf-8");
+    return errorBody(apiErr, req.routeOptions.config?.docs ?? DOCS.rest);
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).type("application/json; charset=utf-8");
+    return { message: "Not Found", documentation_url: DOCS.rest, status: "404" };
+  });
+
+  for (const prefix of ["", "/api/v3"]) {
+    app.register(
+      async (scoped) => {
+        registerMetricsRoutes(scoped, ctx);
+      },
+      { prefix },
+    );
+  }
+  registerIngestRoute(app, ctx);
+  registerAdminRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { ApiError, DOCS } from "./errors.js";
+
+/** API versions served; the first is used when the request names none. */
+export const API_VERSIONS = ["2022-11-28", "2026-03-10"] as const;
+
+/** A request id in GitHub's shape (`C0A4:2B4E:1A2B3C:1B2C3D:6744F1A2`). */
+export function newRequestId(): string {
+  const h = randomBytes(14).toString("hex").toUpperCase();
+  return `${h.slice(0, 4)}:${h.slice(4, 8)}:${h.slice(8, 14)}:${h.slice(14, 20)}:${h.slice(20, 28)}`;
+}
+
+/** The version to answer with, or a 400 for one GitHub does not serve. */
+export function selectApiVersion(header: string | string[] | undefined): string {
+  if (header === undefined) return API_VERSIONS[0];
+  const v = Array.isArray(header) ? header.join(",") : header.trim();
+  if ((API_VERSIONS as readonly string[]).includes(v)) return v;
+  throw new ApiError(
+    "unsupported_api_version",
+    `Unsupported API version: '${v}'. Supported versions: ${API_VERSIONS.join(", ")}.`,
+    {
+      documentationUrl: DOCS.versions,
+    },
+  );
+}
+
+/** Headers GitHub sends on every REST answer. */
+export const COMMON_HEADERS: Record<string, string> = {
+  "x-github-media-type": "github.v3; format=json",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "deny",
+  "x-xss-protection": "0",
+  "referrer-policy": "origin-when-cross-origin, strict-origin-when-cross-origin",
+  "content-security-policy": "default-src 'none'",
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers":
+    "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset",
+};
+
+/** True when an `If-None-Match` header names `etag` (or `*`), weak or strong. */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const strip = (t: string) => t.trim().replace(/^W\//, "");
+  const want = strip(etag);
+  return ifNoneMatch.split(",").some((t) => t.trim() === "*" || strip(t) === want);
+}

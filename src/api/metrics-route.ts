@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { windowOf } from "../rollup/process.js";
+import { utcDay } from "../util/time.js";
+import { decideRead } from "./access.js";
+import { authenticate } from "./auth.js";
+import type { AppContext } from "./context.js";
+import { ApiError, DOCS } from "./errors.js";
+import { etagMatches } from "./github.js";
+import { linkHeader, parseMetricsQuery } from "./query.js";
+import { policyAllows, resolveScope } from "./scopes.js";
+
+type Route = "enterprise" | "enterprise_team" | "org" | "team";
+
+const ROUTES: { route: Route; path: string; docs: string }[] = [
+  { route: "enterprise", path: "/enterprises/:enterprise/copilot/metrics", docs: DOCS.enterpriseMetrics },
+  {
+    route: "enterprise_team",
+    path: "/enterprises/:enterprise/team/:team_slug/copilot/metrics",
+    docs: DOCS.enterpriseTeamMetrics,
+  },
+  { route: "org", path: "/orgs/:org/copilot/metrics", docs: DOCS.orgMetrics },
+  { route: "team", path: "/orgs/:org/team/:team_slug/copilot/metrics", docs: DOCS.teamMetrics },
+];
+
+/**
+ * The four metrics routes: auth → scope (404) → access (403) → policy (422) → query (422) → window → page →
+ * the stored day bodies joined into one array, never re-serialized.
+ */
+export function registerMetricsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  for (const r of ROUTES) {
+    app.get(r.path, { config: { docs: r.docs } }, (req, reply) =>
+      serveMetrics(ctx, r.route, r.docs, req, reply),
+    );
+  }
+}
+
+async function serveMetrics(
+  ctx: AppContext,
+  route: Route,
+  docs: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const now = ctx.clock.now();
+  const principal = await authenticate(ctx.db, req.headers.authorization, now);
+  const scope = await resolveScope(ctx.db, route, req.params as Record<string, string>);
+  const decision = decideRead(principal, { route, enterpriseId: scope.enterpriseId, orgId: scope.orgId });
+  reply.headers(decision.headers);
+  if (!decision.ok) throw new ApiError("forbidden", decision.message, { documentationUrl: docs });
+  if (!policyAllows(route, scope))
+    throw new ApiError("policy_disabled", undefined, { documentationUrl: docs });
+
+  const window = windowOf(utcDay(now), ctx.windowDays);
+  const q = parseMetricsQuery(req.query as Record<string, string>, { ...window, days: ctx.windowDays }, docs);
+  const rows =
+    q.first <= q.last
+      ? await ctx.db.query<{ body: string; hash: string }>(
+          "SELECT body, hash FROM day_documents WHERE scope = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
+          [scope.key, q.first, q.last],
+        )
+      : [];
+  const pages = Math.max(1, Math.ceil(rows.length / q.perPage));
+  const page = rows.slice((q.page - 1) * q.perPage, q.page * q.perPage);
+
+  const url = new URL(req.url, `${req.protocol}://${req.host}`);
+  const link = linkHeader(`${req.protocol}://${req.host}${url.pathname}`, url.searchParams, q.page, pages);
+  if (link) reply.header("link", link);
+  const etag = `W/"${createHash("sha256")
+    .update(page.map((p) => p.hash).join(","))
+    .digest("hex")}"`;
+  reply.header("etag", etag);
+  reply.header("cache-control", "private, max-age=60, s-maxage=60");
+  reply.header("vary", "Accept, Authorization, Cookie, X-GitHub-OTP");
+  if (etagMatches(req.headers["if-none-match"], etag)) return reply.code(304).send();
+  reply.type("application/json; charset=utf-8");
+  return reply.send(`[${page.map((p) => p.body).join(",")}]`);
+}

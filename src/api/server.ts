@@ -1,0 +1,74 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/config.js";
+import { type OpenedDb, openDatabase } from "../db/open.js";
+import { Scheduler } from "../rollup/scheduler.js";
+import type { Clock } from "../util/clock.js";
+import { buildApp } from "./app.js";
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  opened: OpenedDb;
+  scheduler: Scheduler;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrating it), starts the HTTP server and the processing scheduler, and advertises the
+ * URL in the PGlite lock file so CLI commands send their work here.
+ */
+export async function startServer(
+  config: Config,
+  clock: Clock,
+  opts: { logger?: boolean | object } = {},
+): Promise<RunningServer> {
+  const opened = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    command: "serve",
+  });
+  const ctx = {
+    db: opened.db,
+    clock,
+    windowDays: config.windowDays,
+    adminToken: undefined as string | undefined,
+  };
+  const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
+  const scheduler = new Scheduler(
+    opened.db,
+    clock,
+    {
+      windowDays: config.windowDays,
+      processAtMinutes: config.processAtMinutes,
+      reprocessEveryMs: config.reprocessEveryMs,
+    },
+    app.log,
+  );
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+  const addr = app.server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+  if (opened.lock) ctx.adminToken = opened.lock.advertise(url);
+  scheduler.start();
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    app,
+    opened,
+    scheduler,
+    close: () => {
+      closing ??= (async () => {
+        await scheduler.stop();
+        await app.close();
+        await opened.close();
+      })();
+      return closing;
+    },
+  };
+}

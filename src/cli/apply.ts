@@ -1,0 +1,95 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { applyDirectoryText } from "../directory/apply.js";
+import { DirectoryFileError } from "../directory/file.js";
+import type { ApplyReport } from "../directory/store.js";
+import { utcDay } from "../util/time.js";
+import {
+  callServer,
+  clockFrom,
+  commonOptions,
+  configFrom,
+  fail,
+  runningServer,
+  withDatabase,
+} from "./shared.js";
+
+function summary(r: ApplyReport): string {
+  const parts = [
+    `enterprises ${r.enterprises.created} new, ${r.enterprises.updated} changed`,
+    `organizations ${r.organizations.created} new, ${r.organizations.updated} changed`,
+    `teams ${r.teams.created} new, ${r.teams.updated} changed, ${r.teams.removed} removed`,
+    `users ${r.users.created} new, ${r.users.telemetryChanged} telemetry changes`,
+    `memberships and seats ${r.grants.added} added, ${r.grants.removed} removed`,
+    `custom models ${r.customModels.created} new, ${r.customModels.updated} changed`,
+    `tokens ${r.tokens.created} new, ${r.tokens.updated} changed`,
+  ];
+  return parts.map((p) => `  ${p}`).join("\n");
+}
+
+export function applyCommand(program: Command): void {
+  commonOptions(program.command("apply").argument("<file>", "directory file (YAML or JSON)"))
+    .description(
+      "load a directory file: enterprises, organizations, teams, users, seats, custom models, tokens",
+    )
+    .action(async (file: string, flags: Record<string, string>) => {
+      try {
+        const config = configFrom(flags);
+        let text: string;
+        try {
+          text = await readFile(file, "utf8");
+        } catch (err) {
+          process.stderr.write(`pilotlog: cannot read ${file}: ${(err as Error).message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const server = runningServer(config);
+        let report: ApplyReport;
+        let where: string;
+        if (server) {
+          const res = await callServer<ApplyReport & { message?: string }>(server, "/_pilotlog/admin/apply", {
+            fileName: file,
+            text,
+          });
+          if (res.status !== 200) {
+            process.stderr.write(
+              `pilotlog: ${res.body.message ?? `server answered ${res.status}`}\nNothing of ${file} was applied.\n`,
+            );
+            process.exitCode = 1;
+            return;
+          }
+          report = res.body;
+          where = `the running server at ${server.url}`;
+        } else {
+          [report, where] = await withDatabase(config, "apply", async (db, w) => [
+            await applyDirectoryText(db, text, file, {
+              today: utcDay(clockFrom(config).now()),
+              windowDays: config.windowDays,
+            }),
+            w,
+          ]);
+        }
+        process.stdout.write(
+          report.changed
+            ? `Applied ${file} to ${where}:\n${summary(report)}\n`
+            : `Applied ${file} to ${where}: nothing changed (the store already matches the file).\n`,
+        );
+        if (report.dirtyDays.length > 0) {
+          process.stdout.write(
+            `${report.dirtyDays.length} processed day(s) change with it (${report.dirtyDays[0]} … ${report.dirtyDays.at(-1)}); ` +
+              "they are reprocessed by the server's scheduler, or now with `npx pilotlog process`.\n",
+          );
+        }
+        process.stdout.write(
+          "Next: send events to POST /telemetry/v1/events, then `npx pilotlog process`.\n",
+        );
+      } catch (err) {
+        if (err instanceof DirectoryFileError) {
+          process.stderr.write(`pilotlog: ${err.message}\nNothing of ${file} was applied.\n`);
+          process.exitCode = 1;
+          return;
+        }
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,16 @@
+import { Command } from "commander";
+import { applyCommand } from "./apply.js";
+import { processCommand } from "./process.js";
+import { serveCommand } from "./serve.js";
+
+const program = new Command("pilotlog")
+  .description(
+    "Self-hosted GitHub Copilot metrics API: ingest IDE telemetry, process days, serve GitHub's routes",
+  )
+  .showHelpAfterError("(run `npx pilotlog --help` for the commands)");
+
+serveCommand(program);
+applyCommand(program);
+processCommand(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,61 @@
+import type { Command } from "commander";
+import type { DayResult } from "../rollup/process.js";
+import { ProcessRequestError, runProcessing } from "../rollup/run.js";
+import {
+  callServer,
+  clockFrom,
+  commonOptions,
+  configFrom,
+  fail,
+  runningServer,
+  withDatabase,
+} from "./shared.js";
+
+function line(r: DayResult): string {
+  return `  ${r.day}: ${r.activeUsers} active users, ${r.documents} documents (${r.belowThreshold} scopes under the 5-seat threshold), ${r.ms} ms`;
+}
+
+export function processCommand(program: Command): void {
+  commonOptions(program.command("process"))
+    .option("--day <YYYY-MM-DD>", "process this closed day only")
+    .description("compute the metrics of closed days: those never processed and those changed since")
+    .action(async (flags: Record<string, string>) => {
+      try {
+        const config = configFrom(flags);
+        const now = clockFrom(config).now();
+        const server = runningServer(config);
+        let results: DayResult[];
+        if (server) {
+          const res = await callServer<{ days: DayResult[]; message?: string }>(
+            server,
+            "/_pilotlog/admin/process",
+            flags.day ? { day: flags.day } : {},
+          );
+          if (res.status !== 200)
+            throw new ProcessRequestError(res.body.message ?? `server answered ${res.status}`);
+          results = res.body.days;
+          for (const r of results) process.stdout.write(`${line(r)}\n`);
+        } else {
+          results = await withDatabase(config, "process", (db) =>
+            runProcessing(db, now, {
+              windowDays: config.windowDays,
+              ...(flags.day ? { day: flags.day } : {}),
+              onDay: (r, i, total) => process.stdout.write(`${line(r)} [${i + 1}/${total}]\n`),
+            }),
+          );
+        }
+        process.stdout.write(
+          results.length === 0
+            ? "Nothing to process: every closed day of the window is up to date.\n"
+            : `Processed ${results.length} day(s). Read them at GET /orgs/{org}/copilot/metrics (see the README).\n`,
+        );
+      } catch (err) {
+        if (err instanceof ProcessRequestError) {
+          process.stderr.write(`pilotlog: ${err.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        fail(err);
+      }
+    });
+}

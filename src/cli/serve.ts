@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { startServer } from "../api/server.js";
+import { utcDay } from "../util/time.js";
+import { clockFrom, commonOptions, configFrom, fail } from "./shared.js";
+
+export function serveCommand(program: Command): void {
+  commonOptions(program.command("serve", { isDefault: true }))
+    .description("start the API server and the daily processing scheduler")
+    .option("--port <port>", "port to listen on (env PORT, default 8080; 0 picks a free one)")
+    .option("--host <host>", "address to listen on (env PILOTLOG_HOST, default 127.0.0.1)")
+    .option(
+      "--process-at <HH:MM>",
+      "UTC time each day when yesterday is processed (env PILOTLOG_PROCESS_AT, default 00:05)",
+    )
+    .option(
+      "--reprocess-every <duration>",
+      "how often changed closed days are reprocessed (env PILOTLOG_REPROCESS_EVERY, default 15m)",
+    )
+    .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
+    .action(async (flags: Record<string, string>) => {
+      try {
+        const config = configFrom(flags);
+        const clock = clockFrom(config);
+        const server = await startServer(config, clock);
+        const where = server.opened.where;
+        process.stdout.write(
+          `pilotlog is serving ${server.url} (data: ${where}; today is ${utcDay(clock.now())} UTC, window ${config.windowDays} days)\n` +
+            `  metrics:   curl -H "Authorization: Bearer <token>" ${server.url}/orgs/<org>/copilot/metrics\n` +
+            `  telemetry: POST ${server.url}/telemetry/v1/events\n` +
+            "  directory: npx pilotlog apply <file>   (see examples/directory.yaml)\n",
+        );
+        const shutdown = (signal: string) => {
+          server.app.log.info({ signal }, "shutting down");
+          void server.close().then(() => process.exit(0));
+        };
+        process.once("SIGINT", () => shutdown("SIGINT"));
+        process.once("SIGTERM", () => shutdown("SIGTERM"));
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

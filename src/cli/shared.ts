@@ -1,0 +1,77 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { type Config, ConfigError, loadConfig, type RawFlags } from "../config/config.js";
+import type { Db } from "../db/db.js";
+import { LockHeldError, readLock } from "../db/lock.js";
+import { openDatabase } from "../db/open.js";
+import { type Clock, OffsetClock, systemClock } from "../util/clock.js";
+
+/** Adds the options every command shares. */
+export function commonOptions(cmd: Command): Command {
+  return cmd
+    .option("--data <dir>", "embedded database folder (env PILOTLOG_DATA)", undefined)
+    .option("--now <timestamp>", "start the clock at this ISO instant (env PILOTLOG_NOW)")
+    .option("--window-days <n>", "days of history served, ending yesterday (env PILOTLOG_WINDOW_DAYS)");
+}
+
+export function configFrom(flags: RawFlags): Config {
+  return loadConfig(flags);
+}
+
+export function clockFrom(config: Config): Clock {
+  return config.now ? new OffsetClock(config.now) : systemClock;
+}
+
+/** A server that holds the PGlite folder and accepts this CLI's work, if there is one. */
+export function runningServer(config: Config): { url: string; adminToken: string } | null {
+  if (config.databaseUrl) return null;
+  const lock = readLock(resolve(config.dataDir));
+  if (!lock) return null;
+  if (lock.url && lock.adminToken) return { url: lock.url, adminToken: lock.adminToken };
+  throw new LockHeldError(resolve(config.dataDir, "pilotlog.lock"), lock);
+}
+
+/** Sends a command's work to the running server's local admin route. */
+export async function callServer<T>(
+  server: { url: string; adminToken: string },
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(new URL(path, server.url), {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-pilotlog-admin": server.adminToken },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Opens the database for a one-shot command, runs `fn`, and closes it. */
+export async function withDatabase<T>(
+  config: Config,
+  command: string,
+  fn: (db: Db, where: string) => Promise<T>,
+): Promise<T> {
+  const opened = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
+  try {
+    return await fn(opened.db, opened.where);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Prints a user-facing error (never a stack trace for known problems) and sets the exit code. */
+export function fail(err: unknown): void {
+  if (err instanceof ConfigError || err instanceof LockHeldError) {
+    process.stderr.write(`pilotlog: ${err.message}\n`);
+  } else if (
+    err instanceof Error &&
+    /ECONNREFUSED|ENOTFOUND|password authentication|does not exist/.test(err.message)
+  ) {
+    process.stderr.write(
+      `pilotlog: cannot reach the database: ${err.message}\nCheck DATABASE_URL, or unset it to use the embedded database.\n`,
+    );
+  } else {
+    process.stderr.write(`pilotlog: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exitCode = 1;
+}

@@ -1,0 +1,112 @@
+import { parseRfc3339 } from "../util/time.js";
+
+/** Everything a pilotlog command is configured with, from flags first, then the environment, then defaults. */
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | null;
+  host: string;
+  port: number;
+  /** The instant the clock starts at (`--now`), or null for the real time. */
+  now: Date | null;
+  /** W: days in the window that ends yesterday. */
+  windowDays: number;
+  /** UTC time of day when the previous day is processed, in minutes after midnight. */
+  processAtMinutes: number;
+  /** How often closed days that got late events or directory changes are reprocessed (0: only at processAt). */
+  reprocessEveryMs: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** Flags as commander hands them over (strings, unvalidated). */
+export interface RawFlags {
+  data?: string;
+  port?: string;
+  host?: string;
+  now?: string;
+  windowDays?: string;
+  processAt?: string;
+  reprocessEvery?: string;
+  logLevel?: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function pick(flag: string | undefined, env: string | undefined): string | undefined {
+  return flag ?? (env === "" ? undefined : env);
+}
+
+function int(value: string, what: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${what} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** Parses a duration like `90s`, `15m`, `1h` or `0`. */
+function duration(value: string, what: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(value);
+  if (!m)
+    throw new ConfigError(
+      `${what} must be a duration such as 30s, 15m or 1h (0 turns it off), got "${value}"`,
+    );
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Number(m[1]) * unit;
+}
+
+/** Builds the Config, throwing ConfigError with the flag or variable at fault and how to fix it. */
+export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env): Config {
+  const nowText = pick(flags.now, env.PILOTLOG_NOW);
+  let now: Date | null = null;
+  if (nowText !== undefined) {
+    now =
+      parseRfc3339(nowText) ??
+      (/^\d{4}-\d{2}-\d{2}$/.test(nowText) ? parseRfc3339(`${nowText}T00:00:00Z`) : null);
+    if (!now) {
+      throw new ConfigError(
+        `--now / PILOTLOG_NOW must be an ISO timestamp such as 2026-11-23T08:00:00Z, got "${nowText}"`,
+      );
+    }
+  }
+  const processAt = pick(flags.processAt, env.PILOTLOG_PROCESS_AT) ?? "00:05";
+  const pa = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(processAt);
+  if (!pa)
+    throw new ConfigError(
+      `--process-at / PILOTLOG_PROCESS_AT must be a UTC time HH:MM such as 00:05, got "${processAt}"`,
+    );
+  const logLevel = pick(flags.logLevel, env.LOG_LEVEL) ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(
+      `--log-level / LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`,
+    );
+  }
+  const databaseUrl = env.DATABASE_URL && env.DATABASE_URL !== "" ? env.DATABASE_URL : null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      "DATABASE_URL must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/pilotlog",
+    );
+  }
+  const host = pick(flags.host, env.PILOTLOG_HOST) ?? "127.0.0.1";
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host))
+    throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
+  return {
+    dataDir: pick(flags.data, env.PILOTLOG_DATA) ?? ".pilotlog",
+    databaseUrl,
+    host,
+    port: int(pick(flags.port, env.PORT) ?? "8080", "--port / PORT", 0, 65535),
+    now,
+    windowDays: int(
+      pick(flags.windowDays, env.PILOTLOG_WINDOW_DAYS) ?? "28",
+      "--window-days / PILOTLOG_WINDOW_DAYS",
+      1,
+      3660,
+    ),
+    processAtMinutes: Number(pa[1]) * 60 + Number(pa[2]),
+    reprocessEveryMs: duration(
+      pick(flags.reprocessEvery, env.PILOTLOG_REPROCESS_EVERY) ?? "15m",
+      "--reprocess-every / PILOTLOG_REPROCESS_EVERY",
+    ),
+    logLevel: logLevel as Config["logLevel"],
+  };
+}

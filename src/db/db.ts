@@ -1,0 +1,24 @@
+/**
+ * The database seen by the rest of pilotlog: one PostgreSQL dialect, two engines (embedded PGlite, or a
+ * PostgreSQL server). Dates come back as `YYYY-MM-DD` strings and int8 as numbers on both.
+ */
+
+/** Something that runs parameterised SQL. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly engine: "pglite" | "postgres";
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs several `;`-separated statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** OIDs whose text form we keep or convert the same way on both engines. */
+export const TYPE_OIDS = { int8: 20, date: 1082, numeric: 1700 } as const;
+
+export const keepText = (v: string): string => v;
+export const toNumber = (v: string): number => Number(v);

@@ -1,0 +1,57 @@
+import { PGlite } from "@electric-sql/pglite";
+import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
+
+/**
+ * PGlite has a single connection. Every call goes through one queue so a transaction never interleaves with
+ * another caller's statements, and writes are applied one at a time (DESIGN.md principle 5).
+ */
+export class PgliteDb implements Db {
+  readonly engine = "pglite" as const;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly pg: PGlite) {}
+
+  /** Opens (creating if needed) the data folder `dataDir`, or an in-memory database when it is undefined. */
+  static async open(dataDir?: string): Promise<PgliteDb> {
+    const pg = new PGlite(dataDir, {
+      parsers: {
+        [TYPE_OIDS.date]: keepText,
+        [TYPE_OIDS.int8]: toNumber,
+        [TYPE_OIDS.numeric]: toNumber,
+      },
+    });
+    await pg.waitReady;
+    return new PgliteDb(pg);
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.enqueue(async () => (await this.pg.query<T>(sql, params as unknown[])).rows);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.enqueue(() =>
+      this.pg.transaction(async (tx) =>
+        fn({
+          query: async <R>(sql: string, params: readonly unknown[] = []) =>
+            (await tx.query<R>(sql, params as unknown[])).rows,
+        }),
+      ),
+    );
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.pg.exec(sql);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.enqueue(() => this.pg.close());
+  }
+}

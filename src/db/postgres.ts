@@ -1,0 +1,60 @@
+import pg from "pg";
+import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
+
+const parsers: Record<number, (v: string) => unknown> = {
+  [TYPE_OIDS.date]: keepText,
+  [TYPE_OIDS.int8]: toNumber,
+  [TYPE_OIDS.numeric]: toNumber,
+};
+
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    parsers[oid] ?? pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+};
+
+/** A PostgreSQL server reached through a pool (`DATABASE_URL`). */
+export class PostgresDb implements Db {
+  readonly engine = "postgres" as const;
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects and checks the server answers, so a wrong URL fails at start with the driver's reason. */
+  static async open(url: string, options: { max?: number } = {}): Promise<PostgresDb> {
+    const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10 });
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on("error", () => undefined);
+    const db = new PostgresDb(pool);
+    await db.query("SELECT 1");
+    return db;
+  }
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const res = await this.pool.query(sql, params as unknown[]);
+    return res.rows as T[];
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await fn({
+        query: async <R>(sql: string, params: readonly unknown[] = []) =>
+          (await client.query(sql, params as unknown[])).rows as R[],
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

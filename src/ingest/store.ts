@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import type { Queryable } from "../db/db.js";
+import type { TelemetryEvent } from "./event.js";
+import { addCounts, factKeyString, foldEvent } from "./fold.js";
+
+/** An event ready to store: validated, and attributed to a login. */
+export interface OwnedEvent {
+  event: TelemetryEvent;
+  login: string;
+}
+
+export interface StoreResult {
+  accepted: number;
+  duplicates: number;
+  dropped: number;
+}
+
+/** 128 bits of md5 are plenty to tell event ids apart, and a uuid column keeps the dedupe index compact. */
+function idHash(id: string): string {
+  const h = createHash("md5").update(id, "utf8").digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Stores a batch in the caller's transaction: drops events of users with telemetry off (nothing of them is
+ * kept), skips ids already received, folds the rest into the day's facts, and marks closed days (< today) that
+ * received late events as dirty so they are reprocessed. Rows are written in key order so concurrent batches
+ * on PostgreSQL lock them in the same order and cannot deadlock.
+ */
+export async function storeEvents(
+  tx: Queryable,
+  events: readonly OwnedEvent[],
+  today: string,
+): Promise<StoreResult> {
+  if (events.length === 0) return { accepted: 0, duplicates: 0, dropped: 0 };
+  const logins = [...new Set(events.map((e) => e.login.toLowerCase()))];
+  // Activity may arrive before the directory names the user: keep it, so it counts once they are placed.
+  await tx.query(
+    `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
+     ON CONFLICT (login_lower) DO NOTHING`,
+    [[...new Map(events.map((e) => [e.login.toLowerCase(), e.login])).values()]],
+  );
+  const users = await tx.query<{ id: number; login_lower: string; telemetry: boolean }>(
+    "SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($1::text[])",
+    [logins],
+  );
+  const byLogin = new Map(users.map((u) => [u.login_lower, u]));
+
+  let dropped = 0;
+  let duplicates = 0;
+  const kept: { event: TelemetryEvent; userId: number; hash: string }[] = [];
+  const seen = new Set<string>();
+  for (const e of events) {
+    const user = byLogin.get(e.login.toLowerCase())!;
+    if (!user.telemetry) {
+      dropped++;
+      continue;
+    }
+    const hash = idHash(e.event.id);
+    if (seen.has(hash)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(hash);
+    kept.push({ event: e.event, userId: user.id, hash });
+  }
+  if (kept.length === 0) return { accepted: 0, duplicates, dropped };
+
+  kept.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  const fresh = await tx.query<{ id_hash: string }>(
+    `INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
+     ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash`,
+    [kept.map((k) => k.hash), kept.map((k) => k.event.day)],
+  );
+  const freshSet = new Set(fresh.map((r) => r.id_hash));
+  const accepted = kept.filter((k) => freshSet.has(k.hash));
+  duplicates += kept.length - accepted.length;
+
+  const facts = new Map<string, { day: string; userId: number } & ReturnType<typeof foldEvent>>();
+  const lateDays = new Set<string>();
+  for (const { event, userId } of accepted) {
+    const f = foldEvent(event);
+    const key = `${event.day}|${userId}|${factKeyString(f)}`;
+    const prev = facts.get(key);
+    if (prev) Object.assign(prev, addCounts(prev, f));
+    else facts.set(key, { day: event.day, userId, ...f });
+    if (event.day < today) lateDays.add(event.day);
+  }
+  const rows = [...facts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  if (rows.length > 0) {
+    await tx.query(
+      `INSERT INTO facts (day, user_id, feature, editor, model, dim, n1, n2, n3, n4)
+       SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+       ON CONFLICT (day, user_id, feature, editor, model, dim) DO UPDATE SET
+         n1 = facts.n1 + excluded.n1, n2 = facts.n2 + excluded.n2,
+         n3 = facts.n3 + excluded.n3, n4 = facts.n4 + excluded.n4`,
+      [
+        rows.map((r) => r.day),
+        rows.map((r) => r.userId),
+        rows.map((r) => r.feature),
+        rows.map((r) => r.editor),
+        rows.map((r) => r.model),
+        rows.map((r) => r.dim),
+        rows.map((r) => r.n1),
+        rows.map((r) => r.n2),
+        rows.map((r) => r.n3),
+        rows.map((r) => r.n4),
+      ],
+    );
+  }
+  if (lateDays.size > 0) {
+    await tx.query(
+      `INSERT INTO dirty_days (day, reason) SELECT d, 'late events' FROM unnest($1::date[]) AS d
+       ON CONFLICT (day) DO NOTHING`,
+      [[...lateDays].sort()],
+    );
+  }
+  return { accepted: accepted.length, duplicates, dropped };
+}

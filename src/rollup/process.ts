@@ -1,0 +1,119 @@
+import type { Db } from "../db/db.js";
+import { loadDayDirectory } from "../directory/asof.js";
+import { addDays } from "../util/time.js";
+import { computeDay } from "./compute.js";
+import type { FactRow } from "./facts.js";
+import { serializeDocument } from "./serialize.js";
+
+/** Seats a scope with a privacy threshold needs at the end of a day for that day to be served. */
+export const PRIVACY_THRESHOLD = 5;
+const DAY_LOCK_BASE = 7_120_000;
+
+export interface DayResult {
+  day: string;
+  facts: number;
+  activeUsers: number;
+  documents: number;
+  belowThreshold: number;
+  ms: number;
+}
+
+/** Scopes without a threshold: the enterprise endpoint. */
+const hasThreshold = (scope: string) => !scope.startsWith("ent:");
+
+/**
+ * Computes and stores every scope's document for one closed day, replacing what was stored for it, in one
+ * transaction (readers see the old day or the new one, never half). The day's dirty mark is cleared first, so
+ * events that arrive while it runs mark it again.
+ */
+export async function processDay(db: Db, day: string, now: Date): Promise<DayResult> {
+  const started = performance.now();
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [DAY_LOCK_BASE, Date.parse(day) / 86_400_000]);
+    await tx.query("DELETE FROM dirty_days WHERE day = $1", [day]);
+    const dir = await loadDayDirectory(tx, day);
+    const facts = await tx.query<FactRow>(
+      `SELECT user_id AS "userId", feature, editor, model, dim, n1, n2, n3, n4 FROM facts
+       WHERE day = $1 ORDER BY user_id`,
+      [day],
+    );
+    const docs = computeDay({
+      day,
+      facts,
+      scopesOf: (u) => dir.scopesOf.get(u),
+      customModels: dir.customModels,
+    });
+    const scopes: string[] = [];
+    const bodies: string[] = [];
+    const hashes: string[] = [];
+    let belowThreshold = 0;
+    for (const [scope, doc] of docs) {
+      if (hasThreshold(scope) && (dir.seatedMembers.get(scope) ?? 0) < PRIVACY_THRESHOLD) {
+        belowThreshold++;
+        continue;
+      }
+      const { body, hash } = serializeDocument(doc);
+      scopes.push(scope);
+      bodies.push(body);
+      hashes.push(hash);
+    }
+    await tx.query("DELETE FROM day_documents WHERE day = $1", [day]);
+    if (scopes.length > 0) {
+      await tx.query(
+        `INSERT INTO day_documents (scope, day, body, hash)
+         SELECT s, $1::date, b, h FROM unnest($2::text[], $3::text[], $4::text[]) AS x(s, b, h)`,
+        [day, scopes, bodies, hashes],
+      );
+    }
+    const activeUsers = new Set(facts.filter((f) => dir.scopesOf.has(f.userId)).map((f) => f.userId)).size;
+    await tx.query(
+      `INSERT INTO processed_days (day, processed_at, active_users, documents) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (day) DO UPDATE SET processed_at = excluded.processed_at,
+         active_users = excluded.active_users, documents = excluded.documents`,
+      [day, now.toISOString(), activeUsers, scopes.length],
+    );
+    return {
+      day,
+      facts: facts.length,
+      activeUsers,
+      documents: scopes.length,
+      belowThreshold,
+      ms: Math.round(performance.now() - started),
+    };
+  });
+}
+
+/** The window: the `windowDays` days that end yesterday. */
+export function windowOf(today: string, windowDays: number): { first: string; last: string } {
+  return { first: addDays(today, -windowDays), last: addDays(today, -1) };
+}
+
+/**
+ * Closed days of the window that need processing: never processed (yesterday only once `includeYesterday`), or
+ * marked dirty by late events or a directory change.
+ */
+export async function dueDays(
+  db: Db,
+  opts: { today: string; windowDays: number; includeYesterday: boolean; includeDirty: boolean },
+): Promise<string[]> {
+  const { first, last } = windowOf(opts.today, opts.windowDays);
+  const lastNew = opts.includeYesterday ? last : addDays(last, -1);
+  const processed = new Set(
+    (
+      await db.query<{ day: string }>("SELECT day FROM processed_days WHERE day BETWEEN $1 AND $2", [
+        first,
+        last,
+      ])
+    ).map((r) => r.day),
+  );
+  const due = new Set<string>();
+  for (let d = first; d <= lastNew; d = addDays(d, 1)) if (!processed.has(d)) due.add(d);
+  if (opts.includeDirty) {
+    const dirty = await db.query<{ day: string }>("SELECT day FROM dirty_days WHERE day BETWEEN $1 AND $2", [
+      first,
+      last,
+    ]);
+    for (const r of dirty) due.add(r.day);
+  }
+  return [...due].sort();
+}

@@ -1,0 +1,82 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Db } from "../db/db.js";
+import type { Clock } from "../util/clock.js";
+import { utcDay } from "../util/time.js";
+import { type DayResult, dueDays, processDay } from "./process.js";
+
+export interface SchedulerOptions {
+  windowDays: number;
+  processAtMinutes: number;
+  reprocessEveryMs: number;
+  tickMs?: number;
+}
+
+/**
+ * Processes closed days inside `pilotlog serve`: yesterday once the daily time (UTC) has passed, days missed
+ * while the server was down, and days marked dirty (late events, directory changes) every `reprocessEveryMs`
+ * and at the daily run. One run at a time.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<DayResult[]> | null = null;
+  private lastDirtyRun = 0;
+  private lastDailyDay = "";
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly opts: SchedulerOptions,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  start(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.opts.tickMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One check; returns what it processed. Safe to call at any time (tests call it directly). */
+  tick(): Promise<DayResult[]> {
+    if (this.running) return this.running;
+    this.running = this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<DayResult[]> {
+    const now = this.clock.now();
+    const today = utcDay(now);
+    const minutes = now.getUTCHours() * 60 + now.getUTCMinutes();
+    const dailyDue = minutes >= this.opts.processAtMinutes;
+    const wallNow = Date.now();
+    const dirtyDue =
+      (dailyDue && this.lastDailyDay !== today) ||
+      (this.opts.reprocessEveryMs > 0 && wallNow - this.lastDirtyRun >= this.opts.reprocessEveryMs);
+    const results: DayResult[] = [];
+    try {
+      const days = await dueDays(this.db, {
+        today,
+        windowDays: this.opts.windowDays,
+        includeYesterday: dailyDue,
+        includeDirty: dirtyDue,
+      });
+      for (const day of days) {
+        const r = await processDay(this.db, day, this.clock.now());
+        results.push(r);
+        this.log.info({ day, documents: r.documents, activeUsers: r.activeUsers, ms: r.ms }, "processed day");
+      }
+      if (dirtyDue) this.lastDirtyRun = wallNow;
+      if (dailyDue) this.lastDailyDay = today;
+    } catch (err) {
+      this.log.error({ err }, "processing failed; will retry at the next check");
+    }
+    return results;
+  }
+}

@@ -1,0 +1,163 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertMetricsBody } from "./helpers/schema.js";
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, "..", "bin", "pilotlog.js");
+const NOW = "2026-11-20T12:00:00Z";
+
+/** Starts `pilotlog serve` as a user would and waits for the line with its URL. */
+function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [BIN, "serve", "--port", "0", "--now", NOW, "--log-level", "warn", ...args],
+    { env },
+  );
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (b: Buffer) => {
+      out += b.toString();
+      const m = /serving (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+const cli = (args: string[], env: NodeJS.ProcessEnv) =>
+  run(process.execPath, [BIN, ...args, "--now", NOW], { env });
+
+const events = ["mona", "lisa", "tom", "ann", "hubot", "octocat"]
+  .map((u, i) =>
+    JSON.stringify({
+      id: `cli-${i}`,
+      type: "completion.accepted",
+      user: u,
+      timestamp: "2026-11-19T09:00:00Z",
+      editor: "vscode",
+      language: "python",
+      lines: 2,
+    }),
+  )
+  .join("\n");
+
+const targets: {
+  name: string;
+  env: () => Promise<{ env: NodeJS.ProcessEnv; args: string[]; cleanup(): Promise<void> }>;
+}[] = [
+  {
+    name: "pglite",
+    async env() {
+      const dir = mkdtempSync(join(tmpdir(), "pilotlog-e2e-"));
+      const env = { ...process.env, DATABASE_URL: "" };
+      return {
+        env,
+        args: ["--data", dir],
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+if (process.env.DATABASE_URL) {
+  const base = process.env.DATABASE_URL;
+  targets.push({
+    name: "postgres",
+    async env() {
+      const name = `pilotlog_e2e_${process.pid}_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: base });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const u = new URL(base);
+      u.pathname = `/${name}`;
+      return {
+        env: { ...process.env, DATABASE_URL: u.toString() },
+        args: [],
+        async cleanup() {
+          const a = new pg.Client({ connectionString: base });
+          await a.connect();
+          await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await a.end();
+        },
+      };
+    },
+  });
+}
+
+for (const target of targets) {
+  describe(`the built CLI end to end on ${target.name}`, () => {
+    let ctx: Awaited<ReturnType<(typeof target)["env"]>>;
+    let server: { child: ChildProcess; url: string };
+
+    beforeAll(async () => {
+      ctx = await target.env();
+      server = await serve(ctx.args, ctx.env);
+    });
+    afterAll(async () => {
+      if (server) await stop(server.child);
+      await ctx?.cleanup();
+    });
+
+    it("starts, applies the example directory, ingests, processes and reads", async () => {
+      const applied = await cli(["apply", "examples/directory.yaml", ...ctx.args], ctx.env);
+      expect(applied.stdout).toMatch(/Applied examples\/directory\.yaml/);
+      expect(applied.stdout).toMatch(/organizations 2 new/);
+
+      const again = await cli(["apply", "examples/directory.yaml", ...ctx.args], ctx.env);
+      expect(again.stdout).toMatch(/nothing changed/);
+
+      const res = await fetch(`${server.url}/telemetry/v1/events`, {
+        method: "POST",
+        headers: { authorization: "Bearer pl_example_relay", "content-type": "application/x-ndjson" },
+        body: events,
+      });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ accepted: 5, dropped: 1, rejected: [] });
+
+      const processed = await cli(["process", "--day", "2026-11-19", ...ctx.args], ctx.env);
+      expect(processed.stdout).toMatch(/2026-11-19: 5 active users/);
+
+      const read = await fetch(`${server.url}/orgs/octo-org/copilot/metrics`, {
+        headers: { authorization: "token pl_example_org_owner" },
+      });
+      expect(read.status).toBe(200);
+      const body = (await read.json()) as { date: string; total_engaged_users: number }[];
+      assertMetricsBody(body);
+      expect(body.at(-1)).toMatchObject({ date: "2026-11-19" });
+    });
+
+    it("refuses a bad directory file with the file, the path and the reason, applying nothing", async () => {
+      const bad = join(tmpdir(), `pilotlog-bad-${process.pid}.yaml`);
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(bad, "organizations:\n  - login: fine-org\n    members: [ok, 'bad login!']\n");
+      const err = await cli(["apply", bad, ...ctx.args], ctx.env).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(err).toMatchObject({ code: 1 });
+      expect((err as { stderr: string }).stderr).toContain(`${bad}: organizations[0].members[1]`);
+      const read = await fetch(`${server.url}/orgs/fine-org/copilot/metrics`, {
+        headers: { authorization: "token pl_example_org_owner" },
+      });
+      expect(read.status).toBe(404);
+      rmSync(bad);
+    });
+
+    it("stops cleanly on SIGTERM", async () => {
+      expect(await stop(server.child)).toBe(0);
+    });
+  });
+}

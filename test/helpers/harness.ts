@@ -1,0 +1,58 @@
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../src/api/app.js";
+import type { Db } from "../../src/db/db.js";
+import { applyDirectoryText } from "../../src/directory/apply.js";
+import type { ApplyReport } from "../../src/directory/store.js";
+import { runProcessing } from "../../src/rollup/run.js";
+import { ManualClock } from "../../src/util/clock.js";
+import { utcDay } from "../../src/util/time.js";
+import type { Backend } from "./db.js";
+
+/** A real server on port 0 over a real database, with a clock the test moves. */
+export interface Harness {
+  db: Db;
+  clock: ManualClock;
+  app: FastifyInstance;
+  url: string;
+  windowDays: number;
+  apply(yaml: string): Promise<ApplyReport>;
+  send(token: string, events: object[]): Promise<{ status: number; body: Record<string, unknown> }>;
+  process(day?: string): Promise<string[]>;
+  get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(backend: Backend, now: string, windowDays = 28): Promise<Harness> {
+  const { db, drop } = await backend.create();
+  const clock = new ManualClock(new Date(now));
+  const app = buildApp({ db, clock, windowDays });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    db,
+    clock,
+    app,
+    url,
+    windowDays,
+    apply: (yaml) => applyDirectoryText(db, yaml, "test.yaml", { today: utcDay(clock.now()), windowDays }),
+    async send(token, events) {
+      const res = await fetch(`${url}/telemetry/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+        body: events.map((e) => JSON.stringify(e)).join("\n"),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async process(day) {
+      const r = await runProcessing(db, clock.now(), { windowDays, ...(day ? { day } : {}) });
+      return r.map((x) => x.day);
+    },
+    get: (path, token, headers = {}) =>
+      fetch(`${url}${path}`, {
+        headers: { ...(token ? { authorization: `token ${token}` } : {}), ...headers },
+      }),
+    async close() {
+      await app.close();
+      await drop();
+    },
+  };
+}
