@@ -51,7 +51,14 @@ export interface CustomModelSpec {
   owner: string | null;
 }
 
-export const TOKEN_KINDS = ["classic", "oauth", "fine_grained", "app_user", "app_installation", "ingest"] as const;
+export const TOKEN_KINDS = [
+  "classic",
+  "oauth",
+  "fine_grained",
+  "app_user",
+  "app_installation",
+  "ingest",
+] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface TokenSpec {
