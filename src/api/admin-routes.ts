@@ -2,6 +2,13 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { applyDirectoryText } from "../directory/apply.js";
 import { DirectoryFileError } from "../directory/file.js";
+import {
+  createToken,
+  listTokens,
+  type NewToken,
+  revokeToken,
+  TokenRequestError,
+} from "../directory/token-store.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
@@ -67,4 +74,25 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       throw err;
     }
   });
+
+  const tokenRoute = (path: string, work: (body: Record<string, unknown>) => Promise<unknown>) =>
+    app.post(path, async (req, reply) => {
+      if (!authorized(ctx, req)) throw new ApiError("not_found");
+      try {
+        return await work(jsonBody(req));
+      } catch (err) {
+        if (err instanceof TokenRequestError) {
+          reply.code(422);
+          return { message: err.message };
+        }
+        throw err;
+      }
+    });
+  tokenRoute("/_pilotlog/admin/tokens/create", (b) =>
+    ctx.db.transaction((tx) => createToken(tx, b as unknown as NewToken)),
+  );
+  tokenRoute("/_pilotlog/admin/tokens/list", () => listTokens(ctx.db));
+  tokenRoute("/_pilotlog/admin/tokens/revoke", (b) =>
+    ctx.db.transaction((tx) => revokeToken(tx, String(b.id ?? ""), ctx.clock.now())),
+  );
 }

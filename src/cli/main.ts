@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { applyCommand } from "./apply.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
+import { tokenCommand } from "./token.js";
 
 const program = new Command("pilotlog")
   .description(
@@ -12,5 +13,6 @@ const program = new Command("pilotlog")
 serveCommand(program);
 applyCommand(program);
 processCommand(program);
+tokenCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,122 @@
+import type { Queryable } from "../db/db.js";
+import { TOKEN_KINDS, type TokenKind } from "./model.js";
+import { hashToken, newTokenSecret } from "./tokens.js";
+
+export class TokenRequestError extends Error {}
+
+export interface NewToken {
+  kind: TokenKind;
+  user: string | null;
+  scopes: string[];
+  resourceOwner: string | null;
+  permissions: Record<string, "read" | "write">;
+  expiresAt: string | null;
+  label: string | null;
+}
+
+/** What `token list` shows: never the secret, only the first 12 hex digits of its hash as an id. */
+export interface TokenInfo {
+  id: string;
+  kind: TokenKind;
+  user: string | null;
+  scopes: string[];
+  resource_owner: string | null;
+  permissions: Record<string, string>;
+  expires_at: string | null;
+  revoked_at: string | null;
+  source: string;
+  label: string | null;
+  created_at: string;
+}
+
+const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
+
+/** Checks a token request the way the directory file checks its tokens section. */
+export function validateNewToken(t: NewToken): void {
+  if (!(TOKEN_KINDS as readonly string[]).includes(t.kind)) {
+    throw new TokenRequestError(`--kind must be one of ${TOKEN_KINDS.join(", ")}, got "${t.kind}"`);
+  }
+  const needsUser =
+    t.kind === "classic" || t.kind === "oauth" || t.kind === "fine_grained" || t.kind === "app_user";
+  if (needsUser && !t.user) throw new TokenRequestError(`a ${t.kind} token needs --user LOGIN`);
+  if (!needsUser && t.user) throw new TokenRequestError(`a ${t.kind} token acts for no user: drop --user`);
+  if (t.user && !LOGIN.test(t.user))
+    throw new TokenRequestError(`--user must be a login (1–39 letters, digits or "-"), got "${t.user}"`);
+  const scoped = t.kind === "classic" || t.kind === "oauth";
+  if (!scoped && t.scopes.length > 0)
+    throw new TokenRequestError(
+      `only classic and oauth tokens have --scopes; use --permissions for ${t.kind}`,
+    );
+  const orgBound = t.kind === "fine_grained" || t.kind === "app_user" || t.kind === "app_installation";
+  if (orgBound && !t.resourceOwner)
+    throw new TokenRequestError(`a ${t.kind} token acts on one organization: add --resource-owner ORG`);
+  if (!orgBound && t.resourceOwner)
+    throw new TokenRequestError(
+      `only fine_grained, app_user and app_installation tokens take --resource-owner`,
+    );
+  if (!orgBound && Object.keys(t.permissions).length > 0)
+    throw new TokenRequestError(`only fine_grained and app tokens take --permissions`);
+  if (t.expiresAt && Number.isNaN(Date.parse(t.expiresAt)))
+    throw new TokenRequestError(`--expires-at must be an ISO timestamp, got "${t.expiresAt}"`);
+}
+
+/** Creates a token and returns its secret: the only time it is ever shown. */
+export async function createToken(tx: Queryable, t: NewToken): Promise<{ secret: string; id: string }> {
+  validateNewToken(t);
+  let userId: number | null = null;
+  if (t.user) {
+    await tx.query(
+      "INSERT INTO users (login, login_lower) VALUES ($1, lower($1)) ON CONFLICT (login_lower) DO NOTHING",
+      [t.user],
+    );
+    [{ id: userId }] = (await tx.query<{ id: number }>("SELECT id FROM users WHERE login_lower = lower($1)", [
+      t.user,
+    ])) as [{ id: number }];
+  }
+  let orgId: number | null = null;
+  if (t.resourceOwner) {
+    const [org] = await tx.query<{ id: number }>(
+      "SELECT id FROM organizations WHERE login_lower = lower($1)",
+      [t.resourceOwner],
+    );
+    if (!org)
+      throw new TokenRequestError(
+        `no organization "${t.resourceOwner}": apply a directory file that defines it first`,
+      );
+    orgId = org.id;
+  }
+  const secret = newTokenSecret();
+  const hash = hashToken(secret);
+  await tx.query(
+    `INSERT INTO tokens (hash, kind, user_id, scopes, resource_org_id, permissions, expires_at, source, label)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'cli', $8)`,
+    [hash, t.kind, userId, t.scopes, orgId, JSON.stringify(t.permissions), t.expiresAt, t.label],
+  );
+  return { secret, id: hash.slice(0, 12) };
+}
+
+export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
+  return db.query<TokenInfo>(
+    `SELECT substr(t.hash, 1, 12) AS id, t.kind, u.login AS "user", t.scopes, o.login AS resource_owner, t.permissions,
+            t.expires_at::text, t.revoked_at::text, t.source, t.label, t.created_at::text
+     FROM tokens t LEFT JOIN users u ON u.id = t.user_id LEFT JOIN organizations o ON o.id = t.resource_org_id
+     ORDER BY t.created_at, t.hash`,
+  );
+}
+
+/** Revokes the token whose id (hash prefix, at least 6 hex digits) is given; the next request with it gets 401. */
+export async function revokeToken(tx: Queryable, id: string, now: Date): Promise<TokenInfo> {
+  if (!/^[0-9a-f]{6,64}$/.test(id))
+    throw new TokenRequestError(`a token id is 6 to 64 hex digits as \`token list\` shows them, got "${id}"`);
+  const rows = await tx.query<{ hash: string }>("SELECT hash FROM tokens WHERE hash LIKE $1 || '%'", [id]);
+  if (rows.length === 0)
+    throw new TokenRequestError(`no token with id ${id}: see \`npx pilotlog token list\``);
+  if (rows.length > 1)
+    throw new TokenRequestError(`id ${id} matches ${rows.length} tokens: give more digits`);
+  await tx.query("UPDATE tokens SET revoked_at = coalesce(revoked_at, $2) WHERE hash = $1", [
+    rows[0]!.hash,
+    now.toISOString(),
+  ]);
+  const [info] = (await listTokens(tx)).filter((t) => rows[0]!.hash.startsWith(t.id));
+  return info!;
+}
