@@ -14,12 +14,15 @@ export interface ResolvedScope {
 /** The enterprise named by slug (case-insensitive) or numeric id; 404 when there is none. */
 export async function findEnterprise(db: Queryable, ref: string) {
   const byId = /^\d+$/.test(ref) && Number(ref) < 2 ** 31;
-  const [row] = await db.query<{ id: number; policy: EnterprisePolicy }>(
-    byId
-      ? "SELECT id, policy FROM enterprises WHERE id = $1 OR slug = $2"
-      : "SELECT id, policy FROM enterprises WHERE slug = $2",
-    [byId ? Number(ref) : 0, ref.toLowerCase()],
-  );
+  const [row] = byId
+    ? await db.query<{ id: number; policy: EnterprisePolicy }>(
+        "SELECT id, policy FROM enterprises WHERE slug = $1 OR id = $2 ORDER BY slug = $1 DESC LIMIT 1",
+        [ref.toLowerCase(), Number(ref)],
+      )
+    : await db.query<{ id: number; policy: EnterprisePolicy }>(
+        "SELECT id, policy FROM enterprises WHERE slug = $1",
+        [ref.toLowerCase()],
+      );
   if (!row) throw new ApiError("not_found");
   return row;
 }

@@ -13,14 +13,14 @@ export class PgliteDb implements Db {
 
   /** Opens (creating if needed) the data folder `dataDir`, or an in-memory database when it is undefined. */
   static async open(dataDir?: string): Promise<PgliteDb> {
-    const pg = new PGlite(dataDir, {
+    const pg = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
       parsers: {
         [TYPE_OIDS.date]: keepText,
         [TYPE_OIDS.int8]: toNumber,
         [TYPE_OIDS.numeric]: toNumber,
       },
     });
-    await pg.waitReady;
     return new PgliteDb(pg);
   }
 

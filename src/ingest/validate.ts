@@ -1,0 +1,160 @@
+import { parseRfc3339, utcDay } from "../util/time.js";
+import { EVENT_TYPES, type EventType, type TelemetryEvent } from "./event.js";
+
+export type Validation = { ok: true; event: TelemetryEvent } | { ok: false; message: string; id?: string };
+
+const NAME = /^[A-Za-z0-9._+#-]{1,64}$/;
+const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
+const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const FUTURE_MS = 5 * 60_000;
+const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/** Thrown inside validation only, caught once per event: keeps each check a single line. */
+class Invalid extends Error {}
+
+const show = (v: unknown) =>
+  typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v));
+
+function name(o: Record<string, unknown>, field: string, required: boolean): string | null {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    if (required) throw new Invalid(`"${field}" is required for this event type`);
+    return null;
+  }
+  if (typeof v !== "string" || !NAME.test(v)) {
+    throw new Invalid(`"${field}" must be 1–64 letters, digits or ._+#- (no spaces), got ${show(v)}`);
+  }
+  return v;
+}
+
+function lines(o: Record<string, unknown>): number {
+  const v = o.lines;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+    throw new Invalid(`"lines" must be an integer ≥ 0, got ${show(v)}`);
+  return v;
+}
+
+function bool(o: Record<string, unknown>, field: string): boolean {
+  const v = o[field];
+  if (v === undefined || v === null) return false;
+  if (typeof v !== "boolean") throw new Invalid(`"${field}" must be true or false, got ${show(v)}`);
+  return v;
+}
+
+/**
+ * Validates one event against the contract (spec/telemetry-events.md). Ownership (whose event it is) is the
+ * route's business. Messages name the field, what was sent and what is expected.
+ */
+export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: string }): Validation {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      message: `an event must be a JSON object, got ${Array.isArray(value) ? "an array" : show(value)}`,
+    };
+  }
+  const o = value as Record<string, unknown>;
+  const id = typeof o.id === "string" && o.id.length >= 1 && o.id.length <= 128 ? o.id : undefined;
+  try {
+    if (id === undefined)
+      throw new Invalid(
+        `"id" must be a string of 1–128 characters (a UUID or ULID the client reuses on retry), got ${show(o.id)}`,
+      );
+    if (typeof o.type !== "string" || !TYPES.has(o.type)) {
+      throw new Invalid(`unknown event type ${show(o.type)}; expected one of ${EVENT_TYPES.join(", ")}`);
+    }
+    const type = o.type as EventType;
+    if (typeof o.timestamp !== "string")
+      throw new Invalid(
+        `"timestamp" must be an RFC 3339 string such as 2026-11-22T09:15:02Z, got ${show(o.timestamp)}`,
+      );
+    const at = parseRfc3339(o.timestamp);
+    if (!at)
+      throw new Invalid(
+        `"timestamp" must be RFC 3339 such as 2026-11-22T09:15:02Z, got ${show(o.timestamp)}`,
+      );
+    if (at.getTime() > ctx.now.getTime() + FUTURE_MS) {
+      throw new Invalid(
+        `"timestamp" ${o.timestamp} is more than 5 minutes in the future (server time ${ctx.now.toISOString()}): check the client's clock`,
+      );
+    }
+    const day = utcDay(at);
+    if (day < ctx.earliestDay) {
+      throw new Invalid(
+        `"timestamp" ${o.timestamp} is older than the retention window: the oldest day accepted is ${ctx.earliestDay}`,
+      );
+    }
+    let user: string | null = null;
+    if (o.user !== undefined && o.user !== null) {
+      if (typeof o.user !== "string" || !LOGIN.test(o.user))
+        throw new Invalid(`"user" must be a login (1–39 letters, digits or "-"), got ${show(o.user)}`);
+      user = o.user;
+    }
+    const model = name(o, "model", false) ?? "default";
+    const common = { id, day, user };
+    switch (type) {
+      case "completion.suggested":
+        return {
+          ok: true,
+          event: {
+            ...common,
+            type,
+            editor: name(o, "editor", true)!,
+            language: name(o, "language", true)!,
+            model,
+            lines: lines(o),
+          },
+        };
+      case "completion.accepted":
+        return {
+          ok: true,
+          event: {
+            ...common,
+            type,
+            editor: name(o, "editor", true)!,
+            language: name(o, "language", true)!,
+            model,
+            lines: lines(o),
+            partial: bool(o, "partial"),
+          },
+        };
+      case "chat.prompted": {
+        if (o.surface === "ide")
+          return {
+            ok: true,
+            event: { ...common, type, surface: "ide", editor: name(o, "editor", true)!, model },
+          };
+        if (o.surface === "dotcom")
+          return {
+            ok: true,
+            event: { ...common, type, surface: "dotcom", editor: name(o, "editor", false), model },
+          };
+        throw new Invalid(`"surface" must be "ide" or "dotcom", got ${show(o.surface)}`);
+      }
+      case "chat.inserted":
+      case "chat.copied":
+        return { ok: true, event: { ...common, type, editor: name(o, "editor", true)!, model } };
+      case "pull_request.summarized": {
+        if (typeof o.repository !== "string" || !REPOSITORY.test(o.repository)) {
+          throw new Invalid(
+            `"repository" must be owner/name such as octo-org/api, got ${show(o.repository)}`,
+          );
+        }
+        return { ok: true, event: { ...common, type, repository: o.repository, model } };
+      }
+      case "activity": {
+        const f = o.feature;
+        if (f !== undefined && f !== null && (typeof f !== "string" || f.length < 1 || f.length > 64)) {
+          throw new Invalid(`"feature" must be a string of 1–64 characters, got ${show(f)}`);
+        }
+        return {
+          ok: true,
+          event: { ...common, type, engaged: bool(o, "engaged"), feature: (f as string | undefined) ?? null },
+        };
+      }
+    }
+  } catch (err) {
+    if (err instanceof Invalid)
+      return id === undefined ? { ok: false, message: err.message } : { ok: false, message: err.message, id };
+    throw err;
+  }
+}
