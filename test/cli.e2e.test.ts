@@ -26,6 +26,9 @@ function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildPr
       if (m) resolve({ child, url: m[1]! });
     });
     child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    child.stdout!.on("data", (b: Buffer) => {
+      if (process.env.PILOTLOG_E2E_LOG) process.stderr.write(b);
+    });
     child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
 }

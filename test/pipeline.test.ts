@@ -377,3 +377,34 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  describe(`apply on ${backend.name}`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(backend, "2026-11-20T12:00:00Z");
+    });
+    afterAll(() => h?.close());
+
+    it("is idempotent, changes exactly what differs, and marks the days a membership change alters", async () => {
+      const first = await h.apply(DIRECTORY);
+      expect(first.changed).toBe(true);
+      expect(first.organizations).toEqual({ created: 2, updated: 0 });
+      expect(first.teams).toEqual({ created: 3, updated: 0, removed: 0 });
+      const again = await h.apply(DIRECTORY);
+      expect(again.changed).toBe(false);
+      expect(again.dirtyDays).toEqual([]);
+      await h.process();
+      // ann joins team five for 11-15 … 11-17, and team four is renamed: three days change.
+      const changed = DIRECTORY.replace(
+        "members: [a1, a2, a3, a4, joiner]",
+        "members: [a1, a2, a3, a4, joiner, { login: ann, since: 2026-11-15, until: 2026-11-17 }]",
+      ).replace("- slug: four", "- slug: four\n        name: Four");
+      const third = await h.apply(changed);
+      expect(third.grants).toEqual({ added: 1, removed: 0 });
+      expect(third.teams).toEqual({ created: 0, updated: 1, removed: 0 });
+      expect(third.dirtyDays).toEqual(["2026-11-15", "2026-11-16", "2026-11-17"]);
+      expect(await h.process()).toEqual(["2026-11-15", "2026-11-16", "2026-11-17"]);
+    });
+  });
+}

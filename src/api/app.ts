@@ -43,9 +43,7 @@ export function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => newRequestId(),
-    requestIdLogLabel: "request_id",
     bodyLimit: INGEST_LIMITS.maxBytes,
-    disableRequestLogging: false,
     return503OnClosing: true,
   });
 

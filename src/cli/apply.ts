@@ -43,7 +43,7 @@ export function applyCommand(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        const server = runningServer(config);
+        const server = await runningServer(config);
         let report: ApplyReport;
         let where: string;
         if (server) {

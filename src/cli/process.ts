@@ -23,7 +23,7 @@ export function processCommand(program: Command): void {
       try {
         const config = configFrom(flags);
         const now = clockFrom(config).now();
-        const server = runningServer(config);
+        const server = await runningServer(config);
         let results: DayResult[];
         if (server) {
           const res = await callServer<{ days: DayResult[]; message?: string }>(

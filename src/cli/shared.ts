@@ -22,13 +22,21 @@ export function clockFrom(config: Config): Clock {
   return config.now ? new OffsetClock(config.now) : systemClock;
 }
 
-/** A server that holds the PGlite folder and accepts this CLI's work, if there is one. */
-export function runningServer(config: Config): { url: string; adminToken: string } | null {
+/**
+ * A server that holds the PGlite folder and accepts this CLI's work, if there is one. A server still starting
+ * is waited for (up to 20 s); any other holder is an error that names it.
+ */
+export async function runningServer(config: Config): Promise<{ url: string; adminToken: string } | null> {
   if (config.databaseUrl) return null;
-  const lock = readLock(resolve(config.dataDir));
-  if (!lock) return null;
-  if (lock.url && lock.adminToken) return { url: lock.url, adminToken: lock.adminToken };
-  throw new LockHeldError(resolve(config.dataDir, "pilotlog.lock"), lock);
+  const dir = resolve(config.dataDir);
+  for (let waited = 0; ; waited += 250) {
+    const lock = readLock(dir);
+    if (!lock) return null;
+    if (lock.url && lock.adminToken) return { url: lock.url, adminToken: lock.adminToken };
+    if (lock.command !== "serve" || waited >= 20_000)
+      throw new LockHeldError(resolve(dir, "pilotlog.lock"), lock);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Sends a command's work to the running server's local admin route. */

@@ -55,7 +55,7 @@ async function perform<T>(
   local: Parameters<typeof withDatabase<T>>[2],
 ): Promise<T> {
   const config = configFrom(flags);
-  const server = runningServer(config);
+  const server = await runningServer(config);
   if (server) {
     const res = await callServer<T & { message?: string }>(server, route, body);
     if (res.status !== 200) throw new TokenRequestError(res.body.message ?? `server answered ${res.status}`);

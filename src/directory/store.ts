@@ -186,12 +186,15 @@ export async function applyDirectory(
     );
     for (const t of teams) {
       const old = existing.find((x) => x.slug === t.slug);
-      const [row] = await tx.query<{ id: number }>(
-        old
-          ? "UPDATE teams SET name = $3 WHERE id = $4 RETURNING id"
-          : `INSERT INTO teams (${parent}, slug, name) VALUES ($1, $2, $3) RETURNING id`,
-        old ? [parentId, t.slug, t.name, old.id] : [parentId, t.slug, t.name],
-      );
+      const [row] = old
+        ? await tx.query<{ id: number }>("UPDATE teams SET name = $1 WHERE id = $2 RETURNING id", [
+            t.name,
+            old.id,
+          ])
+        : await tx.query<{ id: number }>(
+            `INSERT INTO teams (${parent}, slug, name) VALUES ($1, $2, $3) RETURNING id`,
+            [parentId, t.slug, t.name],
+          );
       if (!old) report.teams.created++;
       else if (old.name !== t.name) report.teams.updated++;
       scopes.push({ kind, id: row!.id, grants: [{ role: "member", list: t.members }] });

@@ -277,11 +277,9 @@ export class Checker {
     const personal = kind === "classic" || kind === "oauth" || kind === "fine_grained" || kind === "app_user";
     const orgBound = kind === "fine_grained" || kind === "app_user" || kind === "app_installation";
     let user: string | null = null;
-    if (personal)
-      user =
-        o.user === undefined
-          ? (this.fail(`${p}.user`, `a ${kind} token needs the login of the user it acts for`), null)
-          : this.login(o.user, `${p}.user`);
+    if (personal && o.user === undefined)
+      this.fail(`${p}.user`, `a ${kind} token needs the login of the user it acts for`);
+    else if (personal) user = this.login(o.user, `${p}.user`);
     else if (o.user !== undefined) this.fail(`${p}.user`, `a ${kind} token acts for no user: remove "user"`);
     const scopes: string[] = [];
     if (o.scopes !== undefined) {
