@@ -164,3 +164,25 @@ for (const target of targets) {
     });
   });
 }
+
+describe("the built CLI on an embedded data folder without a server", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pilotlog-local-"));
+  const env = { ...process.env, DATABASE_URL: "" };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("applies and processes on its own, then a second server on the same folder is refused clearly", async () => {
+    const applied = await cli(["apply", "examples/directory.yaml", "--data", dir], env);
+    expect(applied.stdout).toMatch(/Applied examples\/directory\.yaml to \/.*pilotlog-local-/);
+    const processed = await cli(["process", "--data", dir], env);
+    expect(processed.stdout).toMatch(/Processed 28 day\(s\) \(28 without activity/);
+    const bad = await cli(["process", "--day", "2026-11-20", "--data", dir], env).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((bad as { stderr: string }).stderr).toContain("2026-11-20 is not over yet");
+
+    const first = await serve(["--data", dir], env);
+    const second = await serve(["--data", dir], env).catch((e: Error) => e);
+    expect(String(second)).toMatch(/The data folder is in use by pid \d+ \(pilotlog serve/);
+    expect(await stop(first.child)).toBe(0);
+  });
+});

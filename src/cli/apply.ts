@@ -76,7 +76,7 @@ export function applyCommand(program: Command): void {
         );
         if (report.dirtyDays.length > 0) {
           process.stdout.write(
-            `${report.dirtyDays.length} processed day(s) change with it (${report.dirtyDays[0]} … ${report.dirtyDays.at(-1)}); ` +
+            `${report.dirtyDays.length} day(s) of the window change with it (${report.dirtyDays[0]} … ${report.dirtyDays.at(-1)}); ` +
               "they are reprocessed by the server's scheduler, or now with `npx pilotlog process`.\n",
           );
         }

@@ -34,20 +34,23 @@ export function processCommand(program: Command): void {
           if (res.status !== 200)
             throw new ProcessRequestError(res.body.message ?? `server answered ${res.status}`);
           results = res.body.days;
-          for (const r of results) process.stdout.write(`${line(r)}\n`);
+          for (const r of results) if (r.activeUsers > 0) process.stdout.write(`${line(r)}\n`);
         } else {
           results = await withDatabase(config, "process", (db) =>
             runProcessing(db, now, {
               windowDays: config.windowDays,
               ...(flags.day ? { day: flags.day } : {}),
-              onDay: (r, i, total) => process.stdout.write(`${line(r)} [${i + 1}/${total}]\n`),
+              onDay: (r, i, total) => {
+                if (r.activeUsers > 0) process.stdout.write(`${line(r)} [${i + 1}/${total}]\n`);
+              },
             }),
           );
         }
         process.stdout.write(
           results.length === 0
             ? "Nothing to process: every closed day of the window is up to date.\n"
-            : `Processed ${results.length} day(s). Read them at GET /orgs/{org}/copilot/metrics (see the README).\n`,
+            : `Processed ${results.length} day(s) (${results.filter((r) => r.activeUsers === 0).length} without activity, left out of the answers). ` +
+                "Read them at GET /orgs/{org}/copilot/metrics (see the README).\n",
         );
       } catch (err) {
         if (err instanceof ProcessRequestError) {

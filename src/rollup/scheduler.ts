@@ -70,7 +70,21 @@ export class Scheduler {
       for (const day of days) {
         const r = await processDay(this.db, day, this.clock.now());
         results.push(r);
-        this.log.info({ day, documents: r.documents, activeUsers: r.activeUsers, ms: r.ms }, "processed day");
+        this.log.debug(
+          { day, documents: r.documents, activeUsers: r.activeUsers, ms: r.ms },
+          "processed day",
+        );
+      }
+      if (results.length > 0) {
+        this.log.info(
+          {
+            days: results.length,
+            first: days[0],
+            last: days.at(-1),
+            documents: results.reduce((n, r) => n + r.documents, 0),
+          },
+          "processed closed days",
+        );
       }
       if (dirtyDue) this.lastDirtyRun = wallNow;
       if (dailyDue) this.lastDailyDay = today;
