@@ -68,11 +68,11 @@ describe("validateEvent", () => {
       ok({
         id: "e9",
         type: "chat.copied",
-        timestamp: "2026-11-22T23:30:00-02:00",
+        timestamp: "2026-11-21T23:30:00-02:00",
         editor: "JetBrains",
         extra: 1,
       }),
-    ).toMatchObject({ day: "2026-11-23", user: null });
+    ).toMatchObject({ day: "2026-11-22", user: null });
   });
 
   it("accepts exactly 5 minutes ahead and the oldest day of the window, and nothing beyond", () => {
