@@ -143,6 +143,47 @@ for (const target of targets) {
       expect(body.at(-1)).toMatchObject({ date: "2026-11-19" });
     });
 
+    it("creates a token whose secret is shown once, lists it without the secret, and revokes it for the next request", async () => {
+      const created = await cli(
+        [
+          "token",
+          "create",
+          "--kind",
+          "classic",
+          "--user",
+          "org-owner",
+          "--scopes",
+          "read:org",
+          "--label",
+          "ci",
+          ...ctx.args,
+        ],
+        ctx.env,
+      );
+      const secret = /\n {2}(pl_\S+)\n/.exec(created.stdout)![1]!;
+      const id = /token ([0-9a-f]{12})\./.exec(created.stdout)![1]!;
+      const read = () =>
+        fetch(`${server.url}/orgs/octo-org/copilot/metrics`, {
+          headers: { authorization: `Bearer ${secret}` },
+        });
+      expect((await read()).status).toBe(200);
+      const listed = await cli(["token", "list", ...ctx.args], ctx.env);
+      expect(listed.stdout).toContain(id);
+      expect(listed.stdout).not.toContain(secret);
+      const revoked = await cli(["token", "revoke", id, ...ctx.args], ctx.env);
+      expect(revoked.stdout).toMatch(/Revoked .* revoked/);
+      const after = await read();
+      expect([after.status, ((await after.json()) as { message: string }).message]).toEqual([
+        401,
+        "Bad credentials",
+      ]);
+      const bad = await cli(
+        ["token", "create", "--kind", "fine_grained", "--user", "x", ...ctx.args],
+        ctx.env,
+      ).catch((e: { stderr: string }) => e);
+      expect((bad as { stderr: string }).stderr).toContain("--resource-owner ORG");
+    });
+
     it("refuses a bad directory file with the file, the path and the reason, applying nothing", async () => {
       const bad = join(tmpdir(), `pilotlog-bad-${process.pid}.yaml`);
       const { writeFileSync } = await import("node:fs");
