@@ -14,6 +14,7 @@ type Role = "ent_owner" | "ent_billing" | "org_owner" | "lone_owner" | "none";
 
 function principal(kind: TokenKind, role: Role, extra: Partial<Principal> = {}): Principal {
   return {
+    key: "k",
     kind,
     userId: kind === "app_installation" || kind === "ingest" ? null : 1,
     login: "u",

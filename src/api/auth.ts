@@ -6,6 +6,8 @@ import { ApiError } from "./errors.js";
 
 /** Who is calling, as far as access decisions go. Roles are those held today. */
 export interface Principal {
+  /** The stored hash of the token: the key for per-token state such as rate limits. */
+  key: string;
   kind: TokenKind;
   userId: number | null;
   login: string | null;
@@ -54,6 +56,7 @@ export async function authenticate(db: Queryable, header: string | undefined, no
   if (!row || !sameHash(row.hash, hash) || row.revoked_at) throw new ApiError("bad_credentials");
   if (row.expires_at && Date.parse(row.expires_at) <= now.getTime()) throw new ApiError("bad_credentials");
   const p: Principal = {
+    key: row.hash,
     kind: row.kind,
     userId: row.user_id,
     login: row.login,

@@ -1,5 +1,6 @@
 import type { Db } from "../db/db.js";
 import type { Clock } from "../util/clock.js";
+import type { RateLimiter } from "./rate-limit.js";
 
 /** What the HTTP layer needs from the rest of pilotlog. */
 export interface AppContext {
@@ -8,6 +9,6 @@ export interface AppContext {
   windowDays: number;
   /** Secret of the local admin routes the CLI uses while this server holds a PGlite folder. */
   adminToken?: string;
-  /** Runs a processing pass now (the admin `process` route and the scheduler share it). */
-  processNow?: (day?: string) => Promise<unknown>;
+  /** Per-token request budget of the GitHub routes; absent: no limit. */
+  rateLimiter?: RateLimiter;
 }

@@ -13,6 +13,7 @@ export const DOCS = {
   teamMetrics: "https://docs.github.com/rest/copilot/copilot-metrics#get-copilot-metrics-for-a-team",
   rest: "https://docs.github.com/rest",
   versions: "https://docs.github.com/rest/about-the-rest-api/api-versions",
+  rateLimits: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
   telemetry: "https://github.com/pilotlog/pilotlog/blob/main/docs/telemetry-events.md",
 } as const;
 
@@ -27,6 +28,7 @@ export type ErrorKind =
   | "unsupported_api_version"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "rate_limited"
   | "service_unavailable"
   | "internal";
 
@@ -50,6 +52,11 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
   unsupported_api_version: { status: 400, message: "Unsupported API version" },
   payload_too_large: { status: 413, message: "Payload too large" },
   unsupported_media_type: { status: 415, message: "Unsupported Media Type" },
+  rate_limited: {
+    status: 403,
+    message:
+      "API rate limit exceeded for this token. Wait until the time in the x-ratelimit-reset header (see retry-after), or raise --rate-limit.",
+  },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
 };

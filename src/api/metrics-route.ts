@@ -8,6 +8,7 @@ import type { AppContext } from "./context.js";
 import { ApiError, DOCS } from "./errors.js";
 import { etagMatches } from "./github.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
+import { type RateLimiter, rateHeaders } from "./rate-limit.js";
 import { policyAllows, resolveScope } from "./scopes.js";
 
 type Route = "enterprise" | "enterprise_team" | "org" | "team";
@@ -44,6 +45,7 @@ async function serveMetrics(
 ) {
   const now = ctx.clock.now();
   const principal = await authenticate(ctx.db, req.headers.authorization, now);
+  const limited = ctx.rateLimiter ? countRequest(ctx.rateLimiter, principal.key, reply) : null;
   const scope = await resolveScope(ctx.db, route, req.params as Record<string, string>);
   const decision = decideRead(principal, { route, enterpriseId: scope.enterpriseId, orgId: scope.orgId });
   reply.headers(decision.headers);
@@ -72,7 +74,24 @@ async function serveMetrics(
   reply.header("etag", etag);
   reply.header("cache-control", "private, max-age=60, s-maxage=60");
   reply.header("vary", "Accept, Authorization, Cookie, X-GitHub-OTP");
-  if (etagMatches(req.headers["if-none-match"], etag)) return reply.code(304).send();
+  if (etagMatches(req.headers["if-none-match"], etag)) {
+    // A 304 does not count against the rate limit.
+    if (limited) reply.headers(rateHeaders(limited.refund(principal.key)));
+    return reply.code(304).send();
+  }
   reply.type("application/json; charset=utf-8");
   return reply.send(`[${page.map((p) => p.body).join(",")}]`);
+}
+
+/** Counts the request against the token's budget and sets the headers; 403 once the budget is spent. */
+export function countRequest(limiter: RateLimiter, key: string, reply: FastifyReply): RateLimiter {
+  const { ok, state } = limiter.take(key);
+  reply.headers(rateHeaders(state));
+  if (!ok) {
+    throw new ApiError("rate_limited", undefined, {
+      documentationUrl: DOCS.rateLimits,
+      headers: { "retry-after": String(limiter.retryAfter(state)) },
+    });
+  }
+  return limiter;
 }

@@ -4,6 +4,8 @@ import { type OpenedDb, openDatabase } from "../db/open.js";
 import { Scheduler } from "../rollup/scheduler.js";
 import type { Clock } from "../util/clock.js";
 import { buildApp } from "./app.js";
+import type { AppContext } from "./context.js";
+import { RateLimiter } from "./rate-limit.js";
 
 export interface RunningServer {
   url: string;
@@ -27,11 +29,11 @@ export async function startServer(
     dataDir: config.dataDir,
     command: "serve",
   });
-  const ctx = {
+  const ctx: AppContext = {
     db: opened.db,
     clock,
     windowDays: config.windowDays,
-    adminToken: undefined as string | undefined,
+    ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
   };
   const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
   const scheduler = new Scheduler(

@@ -16,6 +16,10 @@ export function serveCommand(program: Command): void {
       "--reprocess-every <duration>",
       "how often changed closed days are reprocessed (env PILOTLOG_REPROCESS_EVERY, default 15m)",
     )
+    .option(
+      "--rate-limit <n>",
+      "requests per token per hour on the GitHub routes, 0 for none (env PILOTLOG_RATE_LIMIT, default 5000)",
+    )
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
     .action(async (flags: Record<string, string>) => {
       try {

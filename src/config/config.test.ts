@@ -13,6 +13,7 @@ describe("loadConfig", () => {
       processAtMinutes: 5,
       reprocessEveryMs: 15 * 60_000,
       logLevel: "info",
+      rateLimit: 5000,
     });
   });
   it("prefers flags over the environment", () => {

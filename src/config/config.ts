@@ -15,6 +15,8 @@ export interface Config {
   /** How often closed days that got late events or directory changes are reprocessed (0: only at processAt). */
   reprocessEveryMs: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Requests per token per hour on the GitHub routes; 0: unlimited. */
+  rateLimit: number;
 }
 
 /** Flags as commander hands them over (strings, unvalidated). */
@@ -27,6 +29,7 @@ export interface RawFlags {
   processAt?: string;
   reprocessEvery?: string;
   logLevel?: string;
+  rateLimit?: string;
 }
 
 export class ConfigError extends Error {}
@@ -108,5 +111,11 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
       "--reprocess-every / PILOTLOG_REPROCESS_EVERY",
     ),
     logLevel: logLevel as Config["logLevel"],
+    rateLimit: int(
+      pick(flags.rateLimit, env.PILOTLOG_RATE_LIMIT) ?? "5000",
+      "--rate-limit / PILOTLOG_RATE_LIMIT",
+      0,
+      1_000_000_000,
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/api/app.js";
+import { RateLimiter } from "../../src/api/rate-limit.js";
 import type { Db } from "../../src/db/db.js";
 import { applyDirectoryText } from "../../src/directory/apply.js";
 import type { ApplyReport } from "../../src/directory/store.js";
@@ -22,10 +23,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(backend: Backend, now: string, windowDays = 28): Promise<Harness> {
+export async function startHarness(
+  backend: Backend,
+  now: string,
+  windowDays = 28,
+  rateLimit = 0,
+): Promise<Harness> {
   const { db, drop } = await backend.create();
   const clock = new ManualClock(new Date(now));
-  const app = buildApp({ db, clock, windowDays });
+  const app = buildApp({
+    db,
+    clock,
+    windowDays,
+    ...(rateLimit > 0 ? { rateLimiter: new RateLimiter(rateLimit, clock) } : {}),
+  });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     db,
