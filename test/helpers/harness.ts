@@ -8,6 +8,22 @@ import { runProcessing } from "../../src/rollup/run.js";
 import { ManualClock } from "../../src/util/clock.js";
 import { utcDay } from "../../src/util/time.js";
 import type { Backend } from "./db.js";
+import { assertErrorBody, assertMetricsBody } from "./schema.js";
+
+/**
+ * Conformance: every answer a suite reads through the harness is checked against GitHub's official schema for
+ * its status (an array of day documents for a 200 of a metrics route, basic-error otherwise, no body for 304).
+ */
+async function conforms(res: Response, path: string): Promise<void> {
+  const text = await res.text();
+  if (res.status === 304) {
+    if (text !== "") throw new Error(`a 304 of ${path} has a body`);
+    return;
+  }
+  const body: unknown = JSON.parse(text);
+  if (res.status === 200 && /\/copilot\/metrics$/.test(path.split("?")[0]!)) assertMetricsBody(body);
+  else if (res.status >= 400) assertErrorBody(body);
+}
 
 /** A real server on port 0 over a real database, with a clock the test moves. */
 export interface Harness {
