@@ -5,6 +5,7 @@ import type { AppContext } from "./context.js";
 import { ApiError, DOCS, errorBody } from "./errors.js";
 import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
+import { registerSandboxRoutes } from "./sandbox-routes.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -84,5 +85,6 @@ export function buildApp(
   }
   registerIngestRoute(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerSandboxRoutes(app, ctx);
   return app;
 }

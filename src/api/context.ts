@@ -11,4 +11,9 @@ export interface AppContext {
   adminToken?: string;
   /** Per-token request budget of the GitHub routes; absent: no limit. */
   rateLimiter?: RateLimiter;
+  /** Sandbox controls (`--sandbox`): move the clock, reset (and re-seed) the store. */
+  sandbox?: {
+    setNow(now: Date): void;
+    reseed?: () => Promise<unknown>;
+  };
 }

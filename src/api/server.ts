@@ -22,18 +22,25 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   clock: Clock,
-  opts: { logger?: boolean | object } = {},
+  opts: {
+    logger?: boolean | object;
+    /** false: the caller starts `scheduler` itself (the demo does, once its world is seeded). */
+    startScheduler?: boolean;
+    sandbox?: AppContext["sandbox"];
+    command?: string;
+  } = {},
 ): Promise<RunningServer> {
   const opened = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
-    command: "serve",
+    command: opts.command ?? "serve",
   });
   const ctx: AppContext = {
     db: opened.db,
     clock,
     windowDays: config.windowDays,
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
+    ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
   const scheduler = new Scheduler(
@@ -57,7 +64,7 @@ export async function startServer(
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
   if (opened.lock) ctx.adminToken = opened.lock.advertise(url);
-  scheduler.start();
+  if (opts.startScheduler !== false) scheduler.start();
   let closing: Promise<void> | null = null;
   return {
     url,

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { applyCommand } from "./apply.js";
+import { demoCommand } from "./demo.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
 import { tokenCommand } from "./token.js";
@@ -14,5 +15,6 @@ serveCommand(program);
 applyCommand(program);
 processCommand(program);
 tokenCommand(program);
+demoCommand(program);
 
 await program.parseAsync(process.argv);

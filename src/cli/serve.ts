@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { startServer } from "../api/server.js";
+import { OffsetClock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
-import { clockFrom, commonOptions, configFrom, fail } from "./shared.js";
+import { commonOptions, configFrom, fail } from "./shared.js";
 
 export function serveCommand(program: Command): void {
   commonOptions(program.command("serve", { isDefault: true }))
@@ -20,12 +21,15 @@ export function serveCommand(program: Command): void {
       "--rate-limit <n>",
       "requests per token per hour on the GitHub routes, 0 for none (env PILOTLOG_RATE_LIMIT, default 5000)",
     )
+    .option("--sandbox", "enable POST /_pilotlog/clock and POST /_pilotlog/reset for test runs")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
     .action(async (flags: Record<string, string>) => {
       try {
         const config = configFrom(flags);
-        const clock = clockFrom(config);
-        const server = await startServer(config, clock);
+        const clock = new OffsetClock(config.now ?? new Date());
+        const server = await startServer(config, clock, {
+          ...(flags.sandbox ? { sandbox: { setNow: (now: Date) => clock.set(now) } } : {}),
+        });
         const where = server.opened.where;
         process.stdout.write(
           `pilotlog is serving ${server.url} (data: ${where}; today is ${utcDay(clock.now())} UTC, window ${config.windowDays} days)\n` +
