@@ -73,10 +73,13 @@ export async function startHarness(
       const r = await runProcessing(db, clock.now(), { windowDays, ...(day ? { day } : {}) });
       return r.map((x) => x.day);
     },
-    get: (path, token, headers = {}) =>
-      fetch(`${url}${path}`, {
+    async get(path, token, headers = {}) {
+      const res = await fetch(`${url}${path}`, {
         headers: { ...(token ? { authorization: `token ${token}` } : {}), ...headers },
-      }),
+      });
+      await conforms(res.clone(), path);
+      return res;
+    },
     async close() {
       await app.close();
       await drop();
