@@ -4,15 +4,7 @@ import { applyDirectoryText } from "../directory/apply.js";
 import { DirectoryFileError } from "../directory/file.js";
 import type { ApplyReport } from "../directory/store.js";
 import { utcDay } from "../util/time.js";
-import {
-  callServer,
-  clockFrom,
-  commonOptions,
-  configFrom,
-  fail,
-  runningServer,
-  withDatabase,
-} from "./shared.js";
+import { clockFrom, commonOptions, configFrom, fail, onServerOrDatabase, ServerRefusal } from "./shared.js";
 
 function summary(r: ApplyReport): string {
   const parts = [
@@ -43,31 +35,25 @@ export function applyCommand(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        const server = await runningServer(config);
         let report: ApplyReport;
         let where: string;
-        if (server) {
-          const res = await callServer<ApplyReport & { message?: string }>(server, "/_pilotlog/admin/apply", {
-            fileName: file,
-            text,
-          });
-          if (res.status !== 200) {
-            process.stderr.write(
-              `pilotlog: ${res.body.message ?? `server answered ${res.status}`}\nNothing of ${file} was applied.\n`,
-            );
-            process.exitCode = 1;
-            return;
-          }
-          report = res.body;
-          where = `the running server at ${server.url}`;
-        } else {
-          [report, where] = await withDatabase(config, "apply", async (db, w) => [
-            await applyDirectoryText(db, text, file, {
-              today: utcDay(clockFrom(config).now()),
-              windowDays: config.windowDays,
-            }),
-            w,
-          ]);
+        try {
+          ({ value: report, where } = await onServerOrDatabase(
+            config,
+            "apply",
+            "/_pilotlog/admin/apply",
+            { fileName: file, text },
+            (db) =>
+              applyDirectoryText(db, text, file, {
+                today: utcDay(clockFrom(config).now()),
+                windowDays: config.windowDays,
+              }),
+          ));
+        } catch (err) {
+          if (!(err instanceof ServerRefusal)) throw err;
+          process.stderr.write(`pilotlog: ${err.message}\nNothing of ${file} was applied.\n`);
+          process.exitCode = 1;
+          return;
         }
         process.stdout.write(
           report.changed

@@ -8,7 +8,7 @@ import { runProcessing } from "../rollup/run.js";
 import { buildWorld, simulate, type World, worldDirectory, worldRoutes } from "../simulate/index.js";
 import { OffsetClock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
-import { commonOptions, configFrom, fail } from "./shared.js";
+import { commonOptions, configFrom, fail, UserError } from "./shared.js";
 
 const BATCH = 1000;
 
@@ -85,7 +85,7 @@ export function demoCommand(program: Command): void {
       try {
         const users = Number(flags.users);
         if (!/^\d+$/.test(flags.users ?? "") || users < 1 || users > 100_000) {
-          throw new Error(`--users must be a whole number from 1 to 100000, got "${flags.users}"`);
+          throw new UserError(`--users must be a whole number from 1 to 100000, got "${flags.users}"`);
         }
         const config = configFrom(flags);
         const clock = new OffsetClock(config.now ?? new Date());

@@ -1,15 +1,7 @@
 import type { Command } from "commander";
 import type { DayResult } from "../rollup/process.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
-import {
-  callServer,
-  clockFrom,
-  commonOptions,
-  configFrom,
-  fail,
-  runningServer,
-  withDatabase,
-} from "./shared.js";
+import { clockFrom, commonOptions, configFrom, fail, onServerOrDatabase } from "./shared.js";
 
 function line(r: DayResult): string {
   return `  ${r.day}: ${r.activeUsers} active users, ${r.documents} documents (${r.belowThreshold} scopes under the 5-seat threshold), ${r.ms} ms`;
@@ -23,33 +15,31 @@ export function processCommand(program: Command): void {
       try {
         const config = configFrom(flags);
         const now = clockFrom(config).now();
-        const server = await runningServer(config);
-        let results: DayResult[];
-        if (server) {
-          const res = await callServer<{ days: DayResult[]; message?: string }>(
-            server,
-            "/_pilotlog/admin/process",
-            flags.day ? { day: flags.day } : {},
-          );
-          if (res.status !== 200)
-            throw new ProcessRequestError(res.body.message ?? `server answered ${res.status}`);
-          results = res.body.days;
-          for (const r of results) if (r.activeUsers > 0) process.stdout.write(`${line(r)}\n`);
-        } else {
-          results = await withDatabase(config, "process", (db) =>
-            runProcessing(db, now, {
+        let live = false;
+        const { value: results, where } = await onServerOrDatabase(
+          config,
+          "process",
+          "/_pilotlog/admin/process",
+          flags.day ? { day: flags.day } : {},
+          async (db) => {
+            live = true;
+            const days = await runProcessing(db, now, {
               windowDays: config.windowDays,
               ...(flags.day ? { day: flags.day } : {}),
               onDay: (r, i, total) => {
                 if (r.activeUsers > 0) process.stdout.write(`${line(r)} [${i + 1}/${total}]\n`);
               },
-            }),
-          );
-        }
+            });
+            return { days };
+          },
+        );
+        // The server cannot stream its progress: its days are listed once it is done.
+        if (!live) for (const r of results.days) if (r.activeUsers > 0) process.stdout.write(`${line(r)}\n`);
+        process.stdout.write(`(on ${where})\n`);
         process.stdout.write(
-          results.length === 0
+          results.days.length === 0
             ? "Nothing to process: every closed day of the window is up to date.\n"
-            : `Processed ${results.length} day(s) (${results.filter((r) => r.activeUsers === 0).length} without activity, left out of the answers). ` +
+            : `Processed ${results.days.length} day(s) (${results.days.filter((r) => r.activeUsers === 0).length} without activity, left out of the answers). ` +
                 "Read them at GET /orgs/{org}/copilot/metrics (see the README).\n",
         );
       } catch (err) {

@@ -6,6 +6,9 @@ import { LockHeldError, readLock } from "../db/lock.js";
 import { openDatabase } from "../db/open.js";
 import { type Clock, OffsetClock, systemClock } from "../util/clock.js";
 
+/** Errors whose message is written for the user (bad input to a command): printed without a stack trace. */
+export class UserError extends Error {}
+
 /** Adds the options every command shares. */
 export function commonOptions(cmd: Command): Command {
   return cmd
@@ -53,6 +56,29 @@ export async function callServer<T>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
+/** The running server refused a command's work; its message is for the user. */
+export class ServerRefusal extends Error {}
+
+/**
+ * Runs a command's work on the running server's admin `route` when one holds the PGlite folder, else on the
+ * database directly with `local`. Returns the result and a phrase saying where the work was done.
+ */
+export async function onServerOrDatabase<T>(
+  config: Config,
+  command: string,
+  route: string,
+  body: unknown,
+  local: (db: Db, where: string) => Promise<T>,
+): Promise<{ value: T; where: string }> {
+  const server = await runningServer(config);
+  if (server) {
+    const res = await callServer<T & { message?: string }>(server, route, body);
+    if (res.status !== 200) throw new ServerRefusal(res.body.message ?? `the server answered ${res.status}`);
+    return { value: res.body, where: `the running server at ${server.url}` };
+  }
+  return withDatabase(config, command, async (db, where) => ({ value: await local(db, where), where }));
+}
+
 /** Opens the database for a one-shot command, runs `fn`, and closes it. */
 export async function withDatabase<T>(
   config: Config,
@@ -69,7 +95,12 @@ export async function withDatabase<T>(
 
 /** Prints a user-facing error (never a stack trace for known problems) and sets the exit code. */
 export function fail(err: unknown): void {
-  if (err instanceof ConfigError || err instanceof LockHeldError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof LockHeldError ||
+    err instanceof ServerRefusal ||
+    err instanceof UserError
+  ) {
     process.stderr.write(`pilotlog: ${err.message}\n`);
   } else if (
     err instanceof Error &&

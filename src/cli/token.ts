@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Db } from "../db/db.js";
 import type { TokenKind } from "../directory/model.js";
 import {
   createToken,
@@ -8,15 +9,7 @@ import {
   type TokenInfo,
   TokenRequestError,
 } from "../directory/token-store.js";
-import {
-  callServer,
-  clockFrom,
-  commonOptions,
-  configFrom,
-  fail,
-  runningServer,
-  withDatabase,
-} from "./shared.js";
+import { clockFrom, commonOptions, configFrom, fail, onServerOrDatabase } from "./shared.js";
 
 function parsePermissions(text: string | undefined): Record<string, "read" | "write"> {
   const out: Record<string, "read" | "write"> = {};
@@ -47,21 +40,14 @@ function describe(t: TokenInfo): string {
   return `${t.id}  ${t.kind.padEnd(16)} ${who.padEnd(20)} ${grants.padEnd(30)} ${state}${t.label ? `  (${t.label})` : ""}`;
 }
 
-/** Runs `work` on the running server's admin route if one holds the folder, else on the database directly. */
+/** Runs a token operation on the running server, or on the database when none holds the folder. */
 async function perform<T>(
   flags: Record<string, string>,
   route: string,
   body: unknown,
-  local: Parameters<typeof withDatabase<T>>[2],
+  local: (db: Db) => Promise<T>,
 ): Promise<T> {
-  const config = configFrom(flags);
-  const server = await runningServer(config);
-  if (server) {
-    const res = await callServer<T & { message?: string }>(server, route, body);
-    if (res.status !== 200) throw new TokenRequestError(res.body.message ?? `server answered ${res.status}`);
-    return res.body;
-  }
-  return withDatabase(config, "token", local);
+  return (await onServerOrDatabase(configFrom(flags), "token", route, body, local)).value;
 }
 
 function guard<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
