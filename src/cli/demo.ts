@@ -28,13 +28,15 @@ async function seed(
   windowDays: number,
 ): Promise<{ events: number; days: number }> {
   await applyDirectoryText(db, JSON.stringify(worldDirectory(w)), "demo-world.json", { today, windowDays });
-  const days = [...simulate(w)];
-  const total = days.reduce((n, d) => n + d.events.length, 0);
-  const progress = bar("ingesting ", "events");
+  // One day in memory at a time, so --users 100000 does not hold the whole window's events.
+  const dayCount =
+    w.first <= w.last ? Math.round((Date.parse(w.last) - Date.parse(w.first)) / 86_400_000) + 1 : 0;
+  const progress = bar("ingesting ", "days");
   const started = performance.now();
-  progress.start(total, 0, { rate: 0 });
-  let sent = 0;
-  for (const { events } of days) {
+  progress.start(dayCount, 0, { rate: 0 });
+  let total = 0;
+  let days = 0;
+  for (const { events } of simulate(w)) {
     for (let i = 0; i < events.length; i += BATCH) {
       const batch = events.slice(i, i + BATCH);
       const res = await fetch(`${url}/telemetry/v1/events`, {
@@ -43,15 +45,16 @@ async function seed(
         body: batch.map((e) => JSON.stringify(e)).join("\n"),
       });
       if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${await res.text()}`);
-      sent += batch.length;
-      progress.update(sent, { rate: Math.round(sent / ((performance.now() - started) / 1000)) });
+      total += batch.length;
+      progress.update(days, { rate: `${Math.round(total / ((performance.now() - started) / 1000))} events` });
     }
+    progress.update(++days);
   }
   progress.stop();
   process.stdout.write(
     `Ingested ${total} events through POST /telemetry/v1/events in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
   );
-  return { events: total, days: days.length };
+  return { events: total, days };
 }
 
 async function processAll(db: Db, now: Date, windowDays: number): Promise<number> {
