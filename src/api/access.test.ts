@@ -24,6 +24,7 @@ function principal(kind: TokenKind, role: Role, extra: Partial<Principal> = {}):
     entOwner: new Set(role === "ent_owner" ? [1] : []),
     entBilling: new Set(role === "ent_billing" ? [1] : []),
     orgOwner: new Set(role === "org_owner" ? [10] : role === "lone_owner" ? [20] : []),
+    orgMember: new Set(role === "org_owner" ? [10] : role === "lone_owner" ? [20] : []),
     ...extra,
   };
 }

@@ -17,6 +17,8 @@ export interface Principal {
   entOwner: Set<number>;
   entBilling: Set<number>;
   orgOwner: Set<number>;
+  /** Organizations the user is a member (or owner) of today. */
+  orgMember: Set<number>;
 }
 
 /** The token in `Authorization: token X` or `Authorization: Bearer X`, or null when there is none. */
@@ -66,10 +68,11 @@ export async function authenticate(db: Queryable, header: string | undefined, no
     entOwner: new Set(),
     entBilling: new Set(),
     orgOwner: new Set(),
+    orgMember: new Set(),
   };
   if (row.user_id != null) {
     const roles = await db.query<{ scope_kind: string; scope_id: number; role: string }>(
-      `SELECT scope_kind, scope_id, role FROM grants WHERE user_id = $1 AND role IN ('owner', 'billing_manager')
+      `SELECT scope_kind, scope_id, role FROM grants WHERE user_id = $1 AND role IN ('owner', 'billing_manager', 'member')
        AND (since IS NULL OR since <= $2::date) AND (until IS NULL OR until >= $2::date)`,
       [row.user_id, utcDay(now)],
     );
@@ -77,6 +80,7 @@ export async function authenticate(db: Queryable, header: string | undefined, no
       if (r.scope_kind === "ent" && r.role === "owner") p.entOwner.add(r.scope_id);
       else if (r.scope_kind === "ent" && r.role === "billing_manager") p.entBilling.add(r.scope_id);
       else if (r.scope_kind === "org" && r.role === "owner") p.orgOwner.add(r.scope_id);
+      if (r.scope_kind === "org" && (r.role === "owner" || r.role === "member")) p.orgMember.add(r.scope_id);
     }
   }
   return p;

@@ -16,6 +16,8 @@ interface Common {
   id: string;
   /** The UTC day of `timestamp`, `YYYY-MM-DD`. */
   day: string;
+  /** The event's instant, normalised to ISO 8601 UTC. */
+  at: string;
   /** The login named in the event, or null when absent (then the token's user). */
   user: string | null;
 }

@@ -109,6 +109,7 @@ export async function storeEvents(
       ],
     );
   }
+  await recordActivity(tx, accepted);
   if (lateDays.size > 0) {
     await tx.query(
       `INSERT INTO dirty_days (day, reason) SELECT d, 'late events' FROM unnest($1::date[]) AS d
@@ -117,4 +118,39 @@ export async function storeEvents(
     );
   }
   return { accepted: accepted.length, duplicates, dropped };
+}
+
+/** Keeps each user's latest activity and latest editor, for the seat endpoints' last_activity_* fields. */
+async function recordActivity(
+  tx: Queryable,
+  accepted: readonly { event: TelemetryEvent; userId: number }[],
+): Promise<void> {
+  const latest = new Map<number, { at: string; editor: string | null; editorAt: string | null }>();
+  for (const { event, userId } of accepted) {
+    const editor = "editor" in event ? event.editor : null;
+    const cur = latest.get(userId) ?? { at: event.at, editor: null, editorAt: null };
+    if (event.at > cur.at) cur.at = event.at;
+    if (editor && (!cur.editorAt || event.at > cur.editorAt)) {
+      cur.editor = editor;
+      cur.editorAt = event.at;
+    }
+    latest.set(userId, cur);
+  }
+  const ids = [...latest.keys()].sort((a, b) => a - b);
+  if (ids.length === 0) return;
+  await tx.query(
+    `INSERT INTO user_activity (user_id, last_at, editor, editor_at)
+     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[], $4::timestamptz[])
+     ON CONFLICT (user_id) DO UPDATE SET
+       last_at = greatest(user_activity.last_at, excluded.last_at),
+       editor = CASE WHEN excluded.editor_at IS NOT NULL AND (user_activity.editor_at IS NULL OR excluded.editor_at > user_activity.editor_at)
+                THEN excluded.editor ELSE user_activity.editor END,
+       editor_at = greatest(user_activity.editor_at, excluded.editor_at)`,
+    [
+      ids,
+      ids.map((i) => latest.get(i)!.at),
+      ids.map((i) => latest.get(i)!.editor),
+      ids.map((i) => latest.get(i)!.editorAt),
+    ],
+  );
 }

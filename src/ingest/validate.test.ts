@@ -22,6 +22,7 @@ describe("validateEvent", () => {
     ).toEqual({
       id: "e1",
       day: "2026-11-22",
+      at: "2026-11-22T09:15:02.000Z",
       user: "mona",
       type: "completion.suggested",
       editor: "vscode",
@@ -43,6 +44,7 @@ describe("validateEvent", () => {
     expect(ok({ ...base, type: "chat.prompted", surface: "ide", editor: "vscode" })).toEqual({
       id: "e1",
       day: "2026-11-22",
+      at: "2026-11-22T09:15:02.000Z",
       user: "mona",
       type: "chat.prompted",
       surface: "ide",
@@ -54,6 +56,7 @@ describe("validateEvent", () => {
     ).toEqual({
       id: "e1",
       day: "2026-11-22",
+      at: "2026-11-22T09:15:02.000Z",
       user: "mona",
       type: "pull_request.summarized",
       repository: "octo-org/api",

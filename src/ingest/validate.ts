@@ -90,7 +90,7 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
       user = o.user;
     }
     const model = name(o, "model", false) ?? "default";
-    const common = { id, day, user };
+    const common = { id, day, at: at.toISOString(), user };
     switch (type) {
       case "completion.suggested":
         return {

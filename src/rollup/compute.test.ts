@@ -9,7 +9,7 @@ import { serializeDocument } from "./serialize.js";
 
 type E = TelemetryEvent extends infer T
   ? T extends unknown
-    ? Omit<T, "id" | "day" | "user">
+    ? Omit<T, "id" | "day" | "at" | "user">
     : never
   : never;
 const D = "2026-11-19";
@@ -20,7 +20,7 @@ function facts(byUser: Record<number, E[]>): FactRow[] {
   for (const [user, events] of Object.entries(byUser)) {
     const m = new Map<string, FactRow>();
     for (const e of events) {
-      const f = foldEvent({ ...e, id: "x", day: D, user: null } as TelemetryEvent);
+      const f = foldEvent({ ...e, id: "x", day: D, at: `${D}T10:00:00.000Z`, user: null } as TelemetryEvent);
       const k = factKeyString(f);
       const prev = m.get(k);
       m.set(k, prev ? { ...prev, ...addCounts(prev, f) } : { userId: Number(user), ...f });
