@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { INGEST_LIMITS, registerIngestRoute } from "../ingest/route.js";
 import { registerAdminRoutes } from "./admin-routes.js";
+import { registerSeatRoutes } from "./companion/seats.js";
+import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS, errorBody } from "./errors.js";
 import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
@@ -79,6 +81,8 @@ export function buildApp(
     app.register(
       async (scoped) => {
         registerMetricsRoutes(scoped, ctx);
+        registerSeatRoutes(scoped, ctx);
+        registerTeamRoutes(scoped, ctx);
       },
       { prefix },
     );

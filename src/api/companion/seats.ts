@@ -1,0 +1,212 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Queryable } from "../../db/db.js";
+import { utcDay } from "../../util/time.js";
+import { decide, type Need } from "../access.js";
+import { authenticate, type Principal } from "../auth.js";
+import type { AppContext } from "../context.js";
+import { ApiError } from "../errors.js";
+import { countRequest } from "../metrics-route.js";
+import { findEnterprise, findOrg } from "../scopes.js";
+import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
+import { organizationSimple, simpleUser } from "./people.js";
+
+const DOCS = {
+  billing:
+    "https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization",
+  seats:
+    "https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization",
+  entSeats:
+    "https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-enterprise",
+  member:
+    "https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-assignment-details-for-a-user",
+};
+
+const ORG_ADMIN: Need = {
+  scopes: ["manage_billing:copilot", "read:org"],
+  permissions: ["copilot_business", "administration"],
+  role: "admin",
+  roleMessage: "Only organization owners can view Copilot seat information for the organization.",
+};
+const ENT_ADMIN: Need = {
+  scopes: ["manage_billing:copilot", "read:enterprise"],
+  permissions: [],
+  role: "enterprise",
+  roleMessage:
+    "Only enterprise owners and billing managers can view Copilot seat assignments for the enterprise.",
+};
+
+/** A timestamptz column as GitHub writes instants: `2026-11-20T08:00:00Z`. */
+const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+interface SeatRow {
+  user_id: number;
+  login: string;
+  org_id: number | null;
+  org_login: string | null;
+  since: string | null;
+  until: string | null;
+  created_at: string;
+  last_at: string | null;
+  editor: string | null;
+}
+
+/** Seats valid today, assigned by the organization(s) or enterprise in `where`, with their holders' last activity. */
+function seats(db: Queryable, where: string, params: unknown[], today: string): Promise<SeatRow[]> {
+  return db.query<SeatRow>(
+    `SELECT u.id AS user_id, u.login, o.id AS org_id, o.login AS org_login, g.since::text, g.until::text,
+            ${ISO("coalesce(o.created_at, e.created_at)")} AS created_at, ${ISO("a.last_at")} AS last_at, a.editor
+     FROM grants g JOIN users u ON u.id = g.user_id
+     LEFT JOIN organizations o ON g.scope_kind = 'org' AND o.id = g.scope_id
+     LEFT JOIN enterprises e ON g.scope_kind = 'ent' AND e.id = g.scope_id
+     LEFT JOIN user_activity a ON a.user_id = u.id
+     WHERE g.role = 'seat' AND (${where})
+       AND (g.since IS NULL OR g.since <= $1::date) AND (g.until IS NULL OR g.until >= $1::date)
+     ORDER BY u.login_lower, o.login_lower NULLS FIRST`,
+    [today, ...params],
+  );
+}
+
+const iso = (t: string) =>
+  new Date(t.includes("T") || t.includes(" ") ? t.replace(" ", "T") : `${t}T00:00:00Z`)
+    .toISOString()
+    .replace(".000Z", "Z");
+
+function seatDetail(base: string, s: SeatRow, withOrg: boolean, today: string) {
+  const created = s.since ? `${s.since}T00:00:00Z` : s.created_at;
+  return {
+    created_at: created,
+    assignee: simpleUser(base, { id: s.user_id, login: s.login }),
+    ...(withOrg
+      ? {
+          organization:
+            s.org_id != null ? organizationSimple(base, { id: s.org_id, login: s.org_login! }) : null,
+        }
+      : {}),
+    assigning_team: null,
+    // A seat that ends (until) is pending cancellation from the day after.
+    pending_cancellation_date:
+      s.until && s.until >= today
+        ? new Date(Date.parse(`${s.until}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+        : null,
+    last_activity_at: s.last_at,
+    last_activity_editor: s.editor,
+    last_authenticated_at: s.last_at,
+    updated_at: created,
+    plan_type: "business",
+  };
+}
+
+async function authorize(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  t: { enterpriseId: number | null; orgId: number | null },
+  need: Need,
+  docs: string,
+): Promise<Principal> {
+  const p = await authenticate(ctx.db, req.headers.authorization, ctx.clock.now());
+  if (ctx.rateLimiter) countRequest(ctx.rateLimiter, p.key, reply);
+  const d = decide(p, t, need);
+  reply.headers(d.headers);
+  if (!d.ok) throw new ApiError("forbidden", d.message, { documentationUrl: docs });
+  return p;
+}
+
+/** Copilot seat endpoints: billing summary, seat lists for an organization and an enterprise, one member's seat. */
+export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get("/orgs/:org/copilot/billing", { config: { docs: DOCS.billing } }, async (req, reply) => {
+    const org = await findOrg(ctx.db, (req.params as { org: string }).org);
+    await authorize(
+      ctx,
+      req,
+      reply,
+      { enterpriseId: org.enterprise_id, orgId: org.id },
+      ORG_ADMIN,
+      DOCS.billing,
+    );
+    const today = utcDay(ctx.clock.now());
+    const rows = await seats(ctx.db, "g.scope_kind = 'org' AND g.scope_id = $2", [org.id], today);
+    const since = `${today.slice(0, 7)}-01`;
+    const active = rows.filter((r) => r.last_at && r.last_at.slice(0, 10) >= since).length;
+    return sendJson(req, reply, {
+      seat_breakdown: {
+        total: rows.length,
+        added_this_cycle: rows.filter((r) => r.since && r.since >= since).length,
+        pending_invitation: 0,
+        pending_cancellation: rows.filter((r) => r.until).length,
+        active_this_cycle: active,
+        inactive_this_cycle: rows.length - active,
+      },
+      public_code_suggestions: "allow",
+      ide_chat: "enabled",
+      platform_chat: "enabled",
+      cli: "enabled",
+      seat_management_setting: "assign_selected",
+      plan_type: "business",
+    });
+  });
+
+  app.get("/orgs/:org/copilot/billing/seats", { config: { docs: DOCS.seats } }, async (req, reply) => {
+    const org = await findOrg(ctx.db, (req.params as { org: string }).org);
+    await authorize(
+      ctx,
+      req,
+      reply,
+      { enterpriseId: org.enterprise_id, orgId: org.id },
+      ORG_ADMIN,
+      DOCS.seats,
+    );
+    const p = pageOf(req, 50, DOCS.seats);
+    const today = utcDay(ctx.clock.now());
+    const rows = await seats(ctx.db, "g.scope_kind = 'org' AND g.scope_id = $2", [org.id], today);
+    const base = baseUrl(req);
+    return sendJson(req, reply, {
+      total_seats: rows.length,
+      seats: pageItems(req, reply, rows, p).map((s) => seatDetail(base, s, false, today)),
+    });
+  });
+
+  app.get(
+    "/enterprises/:enterprise/copilot/billing/seats",
+    { config: { docs: DOCS.entSeats } },
+    async (req, reply) => {
+      const ent = await findEnterprise(ctx.db, (req.params as { enterprise: string }).enterprise);
+      await authorize(ctx, req, reply, { enterpriseId: ent.id, orgId: null }, ENT_ADMIN, DOCS.entSeats);
+      const p = pageOf(req, 50, DOCS.entSeats);
+      const today = utcDay(ctx.clock.now());
+      const rows = await seats(
+        ctx.db,
+        "(g.scope_kind = 'ent' AND g.scope_id = $2) OR (g.scope_kind = 'org' AND g.scope_id IN (SELECT id FROM organizations WHERE enterprise_id = $2))",
+        [ent.id],
+        today,
+      );
+      const base = baseUrl(req);
+      return sendJson(req, reply, {
+        total_seats: rows.length,
+        seats: pageItems(req, reply, rows, p).map((s) => seatDetail(base, s, true, today)),
+      });
+    },
+  );
+
+  app.get("/orgs/:org/members/:username/copilot", { config: { docs: DOCS.member } }, async (req, reply) => {
+    const params = req.params as { org: string; username: string };
+    const org = await findOrg(ctx.db, params.org);
+    await authorize(
+      ctx,
+      req,
+      reply,
+      { enterpriseId: org.enterprise_id, orgId: org.id },
+      ORG_ADMIN,
+      DOCS.member,
+    );
+    const today = utcDay(ctx.clock.now());
+    const [row] = await seats(
+      ctx.db,
+      "g.scope_kind = 'org' AND g.scope_id = $2 AND u.login_lower = lower($3)",
+      [org.id, params.username],
+      today,
+    );
+    if (!row) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.member });
+    return sendJson(req, reply, seatDetail(baseUrl(req), row, true, today));
+  });
+}
