@@ -17,7 +17,7 @@ organizations:
     enterprise: ent
     owners: [owner]
     members: [a1, a2, a3, a4, { login: late, since: 2026-11-10 }, { login: gone, until: 2026-11-05 }, { login: leaving, until: 2026-11-25 }]
-    seats: [a1, a2, a3, { login: late, since: 2026-11-10 }, { login: gone, until: 2026-11-05 }, { login: leaving, until: 2026-11-25 }]
+    seats: [{ login: a1, assigning_team: alpha }, a2, a3, { login: late, since: 2026-11-10 }, { login: gone, until: 2026-11-05 }, { login: leaving, until: 2026-11-25 }]
     teams:
       - { slug: alpha, members: [a1, a2] }
       - { slug: beta, members: [a3] }

@@ -219,6 +219,16 @@ describe("parseDirectoryFile", () => {
     ],
     ["users:\n  - login: u\n    telemetry: maybe\n", "users[0].telemetry", "true or false"],
     [
+      "organizations:\n  - login: o\n    seats: [{ login: a, assigning_team: ghost }]\n",
+      "organizations[0].seats[0].assigning_team",
+      'no team "ghost"',
+    ],
+    [
+      "organizations:\n  - login: o\n    members: [{ login: a, assigning_team: t }]\n",
+      "organizations[0].members[0].assigning_team",
+      "unknown field",
+    ],
+    [
       "custom_models:\n  - name: m\n    owner: nobody\n",
       "custom_models[0].owner",
       'no organization or enterprise "nobody"',

@@ -5,6 +5,8 @@ export interface Grant {
   login: string;
   since: string | null;
   until: string | null;
+  /** Seats only: the slug of the organization's team that assigned the seat (GitHub's assigning_team). */
+  assigningTeam?: string;
 }
 
 export type EnterprisePolicy = "enabled" | "disabled" | "no_policy";

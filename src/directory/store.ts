@@ -24,6 +24,7 @@ interface GrantRow {
   role: string;
   since: string | null;
   until: string | null;
+  team_id: number | null;
 }
 
 /** Logins and slugs already in the store, for validating references of a new file. */
@@ -174,6 +175,7 @@ export async function applyDirectory(
 
   // Teams, then every grant of the scopes the file names, replaced whole.
   const scopes: { kind: string; id: number; grants: { role: string; list: Grant[] }[] }[] = [];
+  const teamIds = new Map<string, number>(); // "org:ID:slug" → team id, for seats assigned through a team
   const syncTeams = async (
     parent: "org_id" | "enterprise_id",
     parentId: number,
@@ -198,6 +200,7 @@ export async function applyDirectory(
       if (!old) report.teams.created++;
       else if (old.name !== t.name) report.teams.updated++;
       scopes.push({ kind, id: row!.id, grants: [{ role: "member", list: t.members }] });
+      if (parent === "org_id") teamIds.set(`org:${parentId}:${t.slug}`, row!.id);
     }
     for (const gone of existing.filter((x) => !teams.some((t) => t.slug === x.slug))) {
       await tx.query("DELETE FROM grants WHERE scope_kind = $1 AND scope_id = $2", [kind, gone.id]);
@@ -235,7 +238,7 @@ export async function applyDirectory(
   }
   const before = scopes.length
     ? await tx.query<GrantRow>(
-        `SELECT scope_kind, scope_id, user_id, role, since::text, until::text FROM grants
+        `SELECT scope_kind, scope_id, user_id, role, since::text, until::text, team_id FROM grants
          WHERE (scope_kind, scope_id) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
         [scopes.map((s) => s.kind), scopes.map((s) => s.id)],
       )
@@ -251,6 +254,8 @@ export async function applyDirectory(
           role,
           since: g.since,
           until: g.until,
+          // Seats given through a team name it; the team was synced above, so its id is known.
+          team_id: g.assigningTeam ? (teamIds.get(`${s.kind}:${s.id}:${g.assigningTeam}`) ?? null) : null,
         });
       }
     }
@@ -267,8 +272,8 @@ export async function applyDirectory(
       [scopes.map((s) => s.kind), scopes.map((s) => s.id)],
     );
     await tx.query(
-      `INSERT INTO grants (scope_kind, scope_id, user_id, role, since, until)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::date[], $6::date[])`,
+      `INSERT INTO grants (scope_kind, scope_id, user_id, role, since, until, team_id)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::date[], $6::date[], $7::int[])`,
       [
         after.map((g) => g.scope_kind),
         after.map((g) => g.scope_id),
@@ -276,6 +281,7 @@ export async function applyDirectory(
         after.map((g) => g.role),
         after.map((g) => g.since),
         after.map((g) => g.until),
+        after.map((g) => g.team_id),
       ],
     );
   }

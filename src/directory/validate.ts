@@ -107,7 +107,7 @@ export class Checker {
     return fallback;
   }
 
-  private grants(v: unknown, path: string): Grant[] {
+  private grants(v: unknown, path: string, seats = false): Grant[] {
     const out: Grant[] = [];
     this.list(v, path).forEach((item, i) => {
       const p = `${path}[${i}]`;
@@ -116,14 +116,22 @@ export class Checker {
         if (login) out.push({ login, since: null, until: null });
         return;
       }
-      const o = this.object(item, p, ["login", "since", "until"]);
+      const o = this.object(
+        item,
+        p,
+        seats ? ["login", "since", "until", "assigning_team"] : ["login", "since", "until"],
+      );
       if (!o) return;
       const login = this.login(o.login, `${p}.login`);
+      const team =
+        o.assigning_team === undefined
+          ? undefined
+          : this.login(o.assigning_team, `${p}.assigning_team`, "team slug");
       const since = this.day(o.since, `${p}.since`);
       const until = this.day(o.until, `${p}.until`);
       if (since && until && until < since)
         this.fail(`${p}.until`, `${until} is before since ${since}: until must be on or after since`);
-      if (login) out.push({ login, since, until });
+      if (login) out.push({ login, since, until, ...(team ? { assigningTeam: team.toLowerCase() } : {}) });
     });
     return out;
   }
@@ -220,9 +228,17 @@ export class Checker {
       ),
       owners: this.grants(o.owners, `${p}.owners`),
       members: this.grants(o.members, `${p}.members`),
-      seats: this.grants(o.seats, `${p}.seats`),
+      seats: this.grants(o.seats, `${p}.seats`, true),
       teams: this.teams(o.teams, `${p}.teams`),
     };
+    spec.seats.forEach((g, i) => {
+      if (g.assigningTeam && !spec.teams.some((t) => t.slug === g.assigningTeam)) {
+        this.fail(
+          `${p}.seats[${i}].assigning_team`,
+          `no team "${g.assigningTeam}" in this organization's teams: add it under teams`,
+        );
+      }
+    });
     return login ? spec : null;
   }
 

@@ -8,7 +8,7 @@ import { ApiError } from "../errors.js";
 import { countRequest } from "../metrics-route.js";
 import { findEnterprise, findOrg } from "../scopes.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
-import { organizationSimple, simpleUser } from "./people.js";
+import { organizationSimple, simpleUser, team } from "./people.js";
 
 const DOCS = {
   billing:
@@ -48,14 +48,18 @@ interface SeatRow {
   created_at: string;
   last_at: string | null;
   editor: string | null;
+  team_id: number | null;
+  team_slug: string | null;
+  team_name: string | null;
 }
 
 /** Seats valid today, assigned by the organization(s) or enterprise in `where`, with their holders' last activity. */
 function seats(db: Queryable, where: string, params: unknown[], today: string): Promise<SeatRow[]> {
   return db.query<SeatRow>(
     `SELECT u.id AS user_id, u.login, o.id AS org_id, o.login AS org_login, g.since::text, g.until::text,
-            ${ISO("coalesce(o.created_at, e.created_at)")} AS created_at, ${ISO("a.last_at")} AS last_at, a.editor
+            ${ISO("coalesce(o.created_at, e.created_at)")} AS created_at, ${ISO("a.last_at")} AS last_at, a.editor, at.id AS team_id, at.slug AS team_slug, at.name AS team_name
      FROM grants g JOIN users u ON u.id = g.user_id
+     LEFT JOIN teams at ON at.id = g.team_id
      LEFT JOIN organizations o ON g.scope_kind = 'org' AND o.id = g.scope_id
      LEFT JOIN enterprises e ON g.scope_kind = 'ent' AND e.id = g.scope_id
      LEFT JOIN user_activity a ON a.user_id = u.id
@@ -82,7 +86,14 @@ function seatDetail(base: string, s: SeatRow, withOrg: boolean, today: string) {
             s.org_id != null ? organizationSimple(base, { id: s.org_id, login: s.org_login! }) : null,
         }
       : {}),
-    assigning_team: null,
+    assigning_team:
+      s.team_id != null && s.org_id != null
+        ? team(
+            base,
+            { id: s.org_id, login: s.org_login! },
+            { id: s.team_id, slug: s.team_slug!, name: s.team_name! },
+          )
+        : null,
     // A seat that ends (until) is pending cancellation from the day after.
     pending_cancellation_date:
       s.until && s.until >= today

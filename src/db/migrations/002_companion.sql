@@ -12,3 +12,6 @@ CREATE TABLE user_activity (
   editor text,
   editor_at timestamptz
 );
+
+-- Seats assigned through a team (GitHub's assigning_team).
+ALTER TABLE grants ADD COLUMN team_id int REFERENCES teams(id) ON DELETE SET NULL;
