@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { INGEST_LIMITS, registerIngestRoute } from "../ingest/route.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
@@ -48,6 +48,15 @@ export function buildApp(
     genReqId: () => newRequestId(),
     bodyLimit: INGEST_LIMITS.maxBytes,
     return503OnClosing: true,
+    // Long path segments reach the routes, which answer 404 for names that cannot exist.
+    maxParamLength: 2000,
+    // Malformed URLs get GitHub's body too, never the framework's.
+    frameworkErrors: (err, _req, res) => {
+      (res as unknown as FastifyReply)
+        .code(400)
+        .type("application/json; charset=utf-8")
+        .send({ message: `Bad request: ${err.message}`, documentation_url: DOCS.rest, status: "400" });
+    },
   });
 
   // Bodies are read raw: ingestion decodes NDJSON/JSON/gzip itself, with its own limits and messages.

@@ -11,8 +11,18 @@ export interface ResolvedScope {
   orgPolicy: OrgPolicy | null;
 }
 
+/**
+ * Names in paths (logins, slugs, ids) are letters, digits and `._-`; anything else cannot exist, so it is a 404
+ * before it reaches a query (a NUL byte, say, would be refused by PostgreSQL with an error).
+ */
+export function pathName(value: string | undefined): string {
+  if (value === undefined || !/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new ApiError("not_found");
+  return value;
+}
+
 /** The enterprise named by slug (case-insensitive) or numeric id; 404 when there is none. */
 export async function findEnterprise(db: Queryable, ref: string) {
+  pathName(ref);
   const byId = /^\d+$/.test(ref) && Number(ref) < 2 ** 31;
   const [row] = byId
     ? await db.query<{ id: number; policy: EnterprisePolicy }>(
@@ -29,6 +39,7 @@ export async function findEnterprise(db: Queryable, ref: string) {
 
 /** The organization named case-insensitively, with its enterprise's policy; 404 when there is none. */
 export async function findOrg(db: Queryable, login: string) {
+  pathName(login);
   const [row] = await db.query<{
     id: number;
     policy: OrgPolicy;
@@ -49,6 +60,7 @@ async function findTeam(
   parentId: number,
   slug: string,
 ): Promise<number> {
+  pathName(slug);
   const [row] = await db.query<{ id: number }>(
     `SELECT id FROM teams WHERE ${parent} = $1 AND slug = lower($2)`,
     [parentId, slug],

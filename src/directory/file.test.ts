@@ -219,6 +219,11 @@ describe("parseDirectoryFile", () => {
     ],
     ["users:\n  - login: u\n    telemetry: maybe\n", "users[0].telemetry", "true or false"],
     [
+      'organizations:\n  - login: o\n    name: "a\\0b"\n',
+      "organizations[0].name",
+      "without control characters",
+    ],
+    [
       "organizations:\n  - login: o\n    seats: [{ login: a, assigning_team: ghost }]\n",
       "organizations[0].seats[0].assigning_team",
       'no team "ghost"',

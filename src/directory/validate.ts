@@ -95,8 +95,10 @@ export class Checker {
 
   private str(v: unknown, path: string, fallback: string): string {
     if (v === undefined || v === null) return fallback;
-    if (typeof v === "string" && v.length > 0 && v.length <= 255) return v;
-    this.fail(path, "must be a text of 1–255 characters");
+    // Control characters (NUL above all) cannot be stored in PostgreSQL text and have no place in a name.
+    if (typeof v === "string" && v.length > 0 && v.length <= 255 && !/[\u0000-\u001f\u007f]/.test(v))
+      return v;
+    this.fail(path, "must be a text of 1–255 characters without control characters");
     return fallback;
   }
 

@@ -6,7 +6,7 @@ import { authenticate, type Principal } from "../auth.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../errors.js";
 import { countRequest } from "../metrics-route.js";
-import { findEnterprise, findOrg } from "../scopes.js";
+import { findEnterprise, findOrg, pathName } from "../scopes.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { organizationSimple, simpleUser, team } from "./people.js";
 
@@ -214,7 +214,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     const [row] = await seats(
       ctx.db,
       "g.scope_kind = 'org' AND g.scope_id = $2 AND u.login_lower = lower($3)",
-      [org.id, params.username],
+      [org.id, pathName(params.username)],
       today,
     );
     if (!row) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.member });

@@ -5,7 +5,7 @@ import { authenticate, type Principal } from "../auth.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../errors.js";
 import { countRequest } from "../metrics-route.js";
-import { findEnterprise, findOrg } from "../scopes.js";
+import { findEnterprise, findOrg, pathName } from "../scopes.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { enterpriseTeam, organizationSimple, privateUser, simpleUser, team } from "./people.js";
 
@@ -93,7 +93,7 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
       );
       const [t] = await ctx.db.query<{ id: number }>(
         "SELECT id FROM teams WHERE org_id = $1 AND slug = lower($2)",
-        [org.id, params.team_slug],
+        [org.id, pathName(params.team_slug)],
       );
       if (!t) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.teamMembers });
       return listMembers(ctx, req, reply, "team", t.id, DOCS.teamMembers);
@@ -149,7 +149,7 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
       );
       const [t] = await ctx.db.query<{ id: number }>(
         "SELECT id FROM teams WHERE enterprise_id = $1 AND slug = lower($2)",
-        [ent.id, params.team],
+        [ent.id, pathName(params.team)],
       );
       if (!t) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.entMembers });
       return listMembers(ctx, req, reply, "eteam", t.id, DOCS.entMembers);
