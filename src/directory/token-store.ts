@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { parseRfc3339 } from "../util/time.js";
 import { TOKEN_KINDS, type TokenKind } from "./model.js";
 import { hashToken, newTokenSecret } from "./tokens.js";
 
@@ -56,8 +57,10 @@ export function validateNewToken(t: NewToken): void {
     );
   if (!orgBound && Object.keys(t.permissions).length > 0)
     throw new TokenRequestError(`only fine_grained and app tokens take --permissions`);
-  if (t.expiresAt && Number.isNaN(Date.parse(t.expiresAt)))
-    throw new TokenRequestError(`--expires-at must be an ISO timestamp, got "${t.expiresAt}"`);
+  if (t.expiresAt && !parseRfc3339(t.expiresAt))
+    throw new TokenRequestError(
+      `--expires-at must be an RFC 3339 timestamp such as 2027-01-01T00:00:00Z, got "${t.expiresAt}"`,
+    );
 }
 
 /** Creates a token and returns its secret: the only time it is ever shown. */
