@@ -102,6 +102,10 @@ export function fail(err: unknown): void {
     err instanceof UserError
   ) {
     process.stderr.write(`pilotlog: ${err.message}\n`);
+  } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    process.stderr.write(
+      `pilotlog: ${(err as Error).message}: another program uses that port; pass --port N (or PORT=N), or --port 0 for any free one.\n`,
+    );
   } else if (
     err instanceof Error &&
     /ECONNREFUSED|ENOTFOUND|password authentication|does not exist/.test(err.message)
