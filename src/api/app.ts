@@ -49,7 +49,7 @@ export function buildApp(
     bodyLimit: INGEST_LIMITS.maxBytes,
     return503OnClosing: true,
     // Long path segments reach the routes, which answer 404 for names that cannot exist.
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
     // Malformed URLs get GitHub's body too, never the framework's.
     frameworkErrors: (err, _req, res) => {
       (res as unknown as FastifyReply)
