@@ -175,6 +175,16 @@ for (const backend of backends) {
         ["/orgs/nope/teams", "tok_owner", 404],
         ["/orgs/octo/teams/nope/members", "tok_owner", 404],
         ["/orgs/octo/teams", "", 401],
+        ["/orgs/octo/teams/alpha/members", "tok_stranger", 403],
+        ["/orgs/octo/teams/alpha/members", "tok_fine_billing", 403], // copilot_business is not the members permission
+        ["/orgs/octo/members/a1/copilot", "tok_member", 403],
+        ["/orgs/octo/members/a1/copilot", "tok_fine_billing", 200],
+        ["/enterprises/ent/teams/guild/memberships", "tok_owner", 403],
+        ["/enterprises/ent/teams/guild/memberships", "tok_fine_billing", 403],
+        ["/enterprises/nope/teams", "tok_boss", 404],
+        ["/user/orgs", "tok_relay", 403],
+        ["/user/orgs", "not_a_token", 401],
+        ["/orgs/octo/copilot/billing", "tok_relay", 403],
       ];
       for (const [path, token, status] of cases)
         expect([path, token, (await h.get(path, token || undefined)).status]).toEqual([path, token, status]);
