@@ -1,0 +1,122 @@
+/**
+ * Serve benchmark (issue 6): requests/s and p50/p99 latency of `GET /orgs/{org}/copilot/metrics` (28 days of the
+ * largest organization, 32 connections, authenticated, no If-None-Match), against a bare node:http server answering
+ * the same bytes with no logic. Client (autocannon, here) and servers run as separate processes.
+ *
+ *   node --import tsx bench/serve.ts [--quick] [--users N]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { processDay } from "../src/rollup/process.js";
+import { DAY, OWNER_TOKEN, open, seed, TODAY } from "./world.js";
+
+const quick = process.argv.includes("--quick");
+const usersArg = process.argv.indexOf("--users");
+const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 3_000 : 100_000;
+const duration = quick ? 3 : 15;
+const PATH = "/orgs/bench-a/copilot/metrics";
+
+function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = pattern.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+async function load(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const run = (seconds: number) =>
+    autocannon({
+      url: `${url}${PATH}`,
+      connections: 32,
+      duration: seconds,
+      headers: { authorization: `Bearer ${OWNER_TOKEN}` },
+    });
+  await run(2); // warm-up
+  const r = await run(duration);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors };
+}
+
+const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+for (const engine of engines) {
+  const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-serve-"));
+  const { db, url: dbUrl, close } = await open(engine, join(dir, "pgdata"));
+  await seed(db, users);
+  await processDay(db, DAY, new Date(`${TODAY}T00:10:00Z`));
+  // The other 27 days of the window: the same organization document, re-dated (serving cost does not depend on it).
+  await db.query(
+    `INSERT INTO day_documents (scope, day, body, hash)
+     SELECT d.scope, g::date, replace(d.body, '"date":"${DAY}"', '"date":"' || g::date || '"'), md5(d.body || g::text)
+     FROM day_documents d, generate_series($1::date, $2::date, interval '1 day') g
+     WHERE d.day = $3 AND d.scope LIKE 'org:%' AND g::date <> $3`,
+    ["2026-10-23", "2026-11-19", DAY],
+  );
+  // Mark them processed, or the server's catch-up would reprocess (and empty) them from facts.
+  await db.query(
+    `INSERT INTO processed_days (day, processed_at, active_users, documents)
+     SELECT g::date, now(), 0, 1 FROM generate_series($1::date, $2::date, interval '1 day') g ON CONFLICT (day) DO NOTHING`,
+    ["2026-10-23", "2026-11-19"],
+  );
+  await db.query("DELETE FROM dirty_days"); // the directory's arrival marked every day; they are done
+  if (engine === "pglite") await db.close();
+  const env = { ...process.env, DATABASE_URL: engine === "postgres" ? dbUrl! : "" };
+  const server = await startProcess(
+    [
+      "bin/pilotlog.js",
+      "serve",
+      "--data",
+      dir,
+      "--port",
+      "0",
+      "--now",
+      `${TODAY}T12:00:00Z`,
+      "--rate-limit",
+      "0",
+      "--log-level",
+      "warn",
+    ],
+    env,
+    /serving (http:\/\/\S+)/,
+  );
+  const body = Buffer.from(
+    await (
+      await fetch(`${server.url}${PATH}`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } })
+    ).arrayBuffer(),
+  );
+  const bodyFile = join(dir, "body.json");
+  writeFileSync(bodyFile, body);
+  const bare = await startProcess(
+    [
+      "-e",
+      `const b=require("fs").readFileSync(${JSON.stringify(bodyFile)});require("http").createServer((q,s)=>{s.writeHead(200,{"content-type":"application/json; charset=utf-8"});s.end(b)}).listen(0,"127.0.0.1",function(){console.log("bare http://127.0.0.1:"+this.address().port)})`,
+    ],
+    process.env,
+    /bare (http:\/\/\S+)/,
+  );
+  const base = await load(bare.url);
+  const ours = await load(server.url);
+  console.log(
+    `[serve ${engine}] ${users} users, ${(body.length / 1024).toFixed(0)} KiB per answer (28 days): pilotlog ${ours.rps.toFixed(0)} req/s ` +
+      `(p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors) vs bare node:http ${base.rps.toFixed(0)} req/s ` +
+      `(p50 ${base.p50} ms, p99 ${base.p99} ms): ratio ${(ours.rps / base.rps).toFixed(2)} (target ≥ 0.8, p99 ≤ 10 ms)`,
+  );
+  server.child.kill("SIGTERM");
+  bare.child.kill("SIGTERM");
+  await new Promise((r) => server.child.once("exit", r));
+  if (engine === "postgres") await close();
+  rmSync(dir, { recursive: true, force: true });
+}
