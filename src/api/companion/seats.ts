@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Queryable } from "../../db/db.js";
 import { utcDay } from "../../util/time.js";
-import { decide, type Need } from "../access.js";
-import { authenticate, type Principal } from "../auth.js";
+import type { Need } from "../access.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../errors.js";
-import { countRequest } from "../metrics-route.js";
-import { findEnterprise, findOrg, pathName } from "../scopes.js";
+import { pathName } from "../scopes.js";
+import { enterpriseFor, orgFor } from "./guard.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { organizationSimple, simpleUser, team } from "./people.js";
 
@@ -70,11 +69,6 @@ function seats(db: Queryable, where: string, params: unknown[], today: string): 
   );
 }
 
-const iso = (t: string) =>
-  new Date(t.includes("T") || t.includes(" ") ? t.replace(" ", "T") : `${t}T00:00:00Z`)
-    .toISOString()
-    .replace(".000Z", "Z");
-
 function seatDetail(base: string, s: SeatRow, withOrg: boolean, today: string) {
   const created = s.since ? `${s.since}T00:00:00Z` : s.created_at;
   return {
@@ -107,34 +101,10 @@ function seatDetail(base: string, s: SeatRow, withOrg: boolean, today: string) {
   };
 }
 
-async function authorize(
-  ctx: AppContext,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  t: { enterpriseId: number | null; orgId: number | null },
-  need: Need,
-  docs: string,
-): Promise<Principal> {
-  const p = await authenticate(ctx.db, req.headers.authorization, ctx.clock.now());
-  if (ctx.rateLimiter) countRequest(ctx.rateLimiter, p.key, reply);
-  const d = decide(p, t, need);
-  reply.headers(d.headers);
-  if (!d.ok) throw new ApiError("forbidden", d.message, { documentationUrl: docs });
-  return p;
-}
-
 /** Copilot seat endpoints: billing summary, seat lists for an organization and an enterprise, one member's seat. */
 export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/orgs/:org/copilot/billing", { config: { docs: DOCS.billing } }, async (req, reply) => {
-    const org = await findOrg(ctx.db, (req.params as { org: string }).org);
-    await authorize(
-      ctx,
-      req,
-      reply,
-      { enterpriseId: org.enterprise_id, orgId: org.id },
-      ORG_ADMIN,
-      DOCS.billing,
-    );
+    const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.billing);
     const today = utcDay(ctx.clock.now());
     const rows = await seats(ctx.db, "g.scope_kind = 'org' AND g.scope_id = $2", [org.id], today);
     const since = `${today.slice(0, 7)}-01`;
@@ -158,15 +128,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get("/orgs/:org/copilot/billing/seats", { config: { docs: DOCS.seats } }, async (req, reply) => {
-    const org = await findOrg(ctx.db, (req.params as { org: string }).org);
-    await authorize(
-      ctx,
-      req,
-      reply,
-      { enterpriseId: org.enterprise_id, orgId: org.id },
-      ORG_ADMIN,
-      DOCS.seats,
-    );
+    const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.seats);
     const p = pageOf(req, 50, DOCS.seats);
     const today = utcDay(ctx.clock.now());
     const rows = await seats(ctx.db, "g.scope_kind = 'org' AND g.scope_id = $2", [org.id], today);
@@ -181,8 +143,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     "/enterprises/:enterprise/copilot/billing/seats",
     { config: { docs: DOCS.entSeats } },
     async (req, reply) => {
-      const ent = await findEnterprise(ctx.db, (req.params as { enterprise: string }).enterprise);
-      await authorize(ctx, req, reply, { enterpriseId: ent.id, orgId: null }, ENT_ADMIN, DOCS.entSeats);
+      const ent = await enterpriseFor(ctx, req, reply, ENT_ADMIN, DOCS.entSeats);
       const p = pageOf(req, 50, DOCS.entSeats);
       const today = utcDay(ctx.clock.now());
       const rows = await seats(
@@ -201,15 +162,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get("/orgs/:org/members/:username/copilot", { config: { docs: DOCS.member } }, async (req, reply) => {
     const params = req.params as { org: string; username: string };
-    const org = await findOrg(ctx.db, params.org);
-    await authorize(
-      ctx,
-      req,
-      reply,
-      { enterpriseId: org.enterprise_id, orgId: org.id },
-      ORG_ADMIN,
-      DOCS.member,
-    );
+    const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.member);
     const today = utcDay(ctx.clock.now());
     const [row] = await seats(
       ctx.db,

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { utcDay } from "../../util/time.js";
-import { decide, type Need } from "../access.js";
-import { authenticate, type Principal } from "../auth.js";
+import type { Need } from "../access.js";
 import type { AppContext } from "../context.js";
 import { ApiError } from "../errors.js";
-import { countRequest } from "../metrics-route.js";
-import { findEnterprise, findOrg, pathName } from "../scopes.js";
+import { pathName } from "../scopes.js";
+import { authenticated, enterpriseFor, orgFor } from "./guard.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { enterpriseTeam, organizationSimple, privateUser, simpleUser, team } from "./people.js";
 
@@ -33,38 +32,13 @@ const ENT_READ: Need = {
   roleMessage: "Only enterprise owners and billing managers can list the enterprise's teams.",
 };
 
-async function principal(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<Principal> {
-  const p = await authenticate(ctx.db, req.headers.authorization, ctx.clock.now());
-  if (ctx.rateLimiter) countRequest(ctx.rateLimiter, p.key, reply);
-  return p;
-}
-
-function check(
-  p: Principal,
-  reply: FastifyReply,
-  t: { enterpriseId: number | null; orgId: number | null },
-  need: Need,
-  docs: string,
-): void {
-  const d = decide(p, t, need);
-  reply.headers(d.headers);
-  if (!d.ok) throw new ApiError("forbidden", d.message, { documentationUrl: docs });
-}
-
 /** Members (valid today) of one scope, by login. */
 const VALID = "(g.since IS NULL OR g.since <= $1::date) AND (g.until IS NULL OR g.until >= $1::date)";
 
 /** Teams and members of organizations and enterprises, and the token's own user and organizations. */
 export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/orgs/:org/teams", { config: { docs: DOCS.teams } }, async (req, reply) => {
-    const org = await findOrg(ctx.db, (req.params as { org: string }).org);
-    check(
-      await principal(ctx, req, reply),
-      reply,
-      { enterpriseId: org.enterprise_id, orgId: org.id },
-      ORG_MEMBER,
-      DOCS.teams,
-    );
+    const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.teams);
     const rows = await ctx.db.query<{ id: number; slug: string; name: string; login: string }>(
       "SELECT t.id, t.slug, t.name, o.login FROM teams t JOIN organizations o ON o.id = t.org_id WHERE t.org_id = $1 ORDER BY t.slug",
       [org.id],
@@ -83,14 +57,7 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
     { config: { docs: DOCS.teamMembers } },
     async (req, reply) => {
       const params = req.params as { org: string; team_slug: string };
-      const org = await findOrg(ctx.db, params.org);
-      check(
-        await principal(ctx, req, reply),
-        reply,
-        { enterpriseId: org.enterprise_id, orgId: org.id },
-        ORG_MEMBER,
-        DOCS.teamMembers,
-      );
+      const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.teamMembers);
       const [t] = await ctx.db.query<{ id: number }>(
         "SELECT id FROM teams WHERE org_id = $1 AND slug = lower($2)",
         [org.id, pathName(params.team_slug)],
@@ -101,26 +68,12 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
   );
 
   app.get("/orgs/:org/members", { config: { docs: DOCS.members } }, async (req, reply) => {
-    const org = await findOrg(ctx.db, (req.params as { org: string }).org);
-    check(
-      await principal(ctx, req, reply),
-      reply,
-      { enterpriseId: org.enterprise_id, orgId: org.id },
-      ORG_MEMBER,
-      DOCS.members,
-    );
+    const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.members);
     return listMembers(ctx, req, reply, "org", org.id, DOCS.members);
   });
 
   app.get("/enterprises/:enterprise/teams", { config: { docs: DOCS.entTeams } }, async (req, reply) => {
-    const ent = await findEnterprise(ctx.db, (req.params as { enterprise: string }).enterprise);
-    check(
-      await principal(ctx, req, reply),
-      reply,
-      { enterpriseId: ent.id, orgId: null },
-      ENT_READ,
-      DOCS.entTeams,
-    );
+    const ent = await enterpriseFor(ctx, req, reply, ENT_READ, DOCS.entTeams);
     const [e] = await ctx.db.query<{ slug: string }>("SELECT slug FROM enterprises WHERE id = $1", [ent.id]);
     const rows = await ctx.db.query<{ id: number; slug: string; name: string; created_at: string }>(
       "SELECT id, slug, name, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at FROM teams WHERE enterprise_id = $1 ORDER BY slug",
@@ -139,14 +92,7 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
     { config: { docs: DOCS.entMembers } },
     async (req, reply) => {
       const params = req.params as { enterprise: string; team: string };
-      const ent = await findEnterprise(ctx.db, params.enterprise);
-      check(
-        await principal(ctx, req, reply),
-        reply,
-        { enterpriseId: ent.id, orgId: null },
-        ENT_READ,
-        DOCS.entMembers,
-      );
+      const ent = await enterpriseFor(ctx, req, reply, ENT_READ, DOCS.entMembers);
       const [t] = await ctx.db.query<{ id: number }>(
         "SELECT id FROM teams WHERE enterprise_id = $1 AND slug = lower($2)",
         [ent.id, pathName(params.team)],
@@ -157,7 +103,7 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
   );
 
   app.get("/user", { config: { docs: DOCS.user } }, async (req, reply) => {
-    const p = await principal(ctx, req, reply);
+    const p = await authenticated(ctx, req, reply);
     if (p.userId == null || p.kind === "ingest") {
       throw new ApiError("forbidden", "Resource not accessible by integration", {
         documentationUrl: DOCS.user,
@@ -173,7 +119,7 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
   });
 
   app.get("/user/orgs", { config: { docs: DOCS.userOrgs } }, async (req, reply) => {
-    const p = await principal(ctx, req, reply);
+    const p = await authenticated(ctx, req, reply);
     if (p.userId == null || p.kind === "ingest") {
       throw new ApiError("forbidden", "Resource not accessible by integration", {
         documentationUrl: DOCS.userOrgs,
