@@ -19,6 +19,14 @@ type Obj = Record<string, unknown>;
 const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
 const MODEL = /^[A-Za-z0-9._+#-]{1,64}$/;
 
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Levenshtein distance, for "did you mean" hints on misspelt fields. */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -96,8 +104,7 @@ export class Checker {
   private str(v: unknown, path: string, fallback: string): string {
     if (v === undefined || v === null) return fallback;
     // Control characters (NUL above all) cannot be stored in PostgreSQL text and have no place in a name.
-    if (typeof v === "string" && v.length > 0 && v.length <= 255 && !/[\u0000-\u001f\u007f]/.test(v))
-      return v;
+    if (typeof v === "string" && v.length > 0 && v.length <= 255 && !hasControlCharacter(v)) return v;
     this.fail(path, "must be a text of 1–255 characters without control characters");
     return fallback;
   }
