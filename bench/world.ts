@@ -3,6 +3,7 @@ import type { Db } from "../src/db/db.js";
 import { migrate } from "../src/db/migrate.js";
 import { PgliteDb } from "../src/db/pglite.js";
 import { PostgresDb } from "../src/db/postgres.js";
+import { createScratchDatabase } from "../src/db/scratch.js";
 import { applyDirectoryText } from "../src/directory/apply.js";
 import { storeEvents } from "../src/ingest/store.js";
 import { validateEvent } from "../src/ingest/validate.js";
@@ -25,21 +26,15 @@ export async function open(
     await migrate(db);
     return { db, close: () => db.close() };
   }
-  const base = process.env.DATABASE_URL!;
-  const name = `pilotlog_bench_${Date.now()}`;
-  const admin = await PostgresDb.open(base, { max: 1 });
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const db = await PostgresDb.open(u.toString());
+  const scratch = await createScratchDatabase(process.env.DATABASE_URL!, "pilotlog_bench");
+  const db = await PostgresDb.open(scratch.url);
   await migrate(db);
   return {
     db,
-    url: u.toString(),
+    url: scratch.url,
     async close() {
       await db.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.close();
+      await scratch.drop();
     },
   };
 }

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase } from "../src/db/scratch.js";
 import { assertMetricsBody } from "./helpers/schema.js";
 
 const run = promisify(execFile);
@@ -80,23 +80,8 @@ if (process.env.DATABASE_URL) {
   targets.push({
     name: "postgres",
     async env() {
-      const name = `pilotlog_e2e_${process.pid}_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const u = new URL(base);
-      u.pathname = `/${name}`;
-      return {
-        env: { ...process.env, DATABASE_URL: u.toString() },
-        args: [],
-        async cleanup() {
-          const a = new pg.Client({ connectionString: base });
-          await a.connect();
-          await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await a.end();
-        },
-      };
+      const scratch = await createScratchDatabase(base, "pilotlog_e2e");
+      return { env: { ...process.env, DATABASE_URL: scratch.url }, args: [], cleanup: scratch.drop };
     },
   });
 }

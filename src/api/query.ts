@@ -12,6 +12,30 @@ export interface MetricsQuery {
 type RawQuery = Record<string, string | string[] | undefined>;
 
 /**
+ * Reads a whole-number query parameter of at least 1 (`page`, `per_page`): `fallback` when absent, and a
+ * `Validation Failed` entry in `errors` (naming it) for anything else, repeated values included.
+ */
+export function positiveParam(
+  v: string | string[] | undefined,
+  name: string,
+  fallback: number,
+  errors: FieldError[],
+  resource: string,
+): number {
+  if (v === undefined || v === "") return fallback;
+  if (typeof v !== "string" || !/^\d+$/.test(v) || Number(v) < 1) {
+    errors.push({
+      resource,
+      field: name,
+      code: "invalid",
+      message: `${name} must be a whole number of at least 1`,
+    });
+    return fallback;
+  }
+  return Number(v);
+}
+
+/**
  * Reads `since`, `until`, `page` and `per_page` as metrics-semantics.md says. Problems are collected and thrown
  * together as one 422 `Validation Failed`, each naming its parameter.
  */
@@ -48,20 +72,8 @@ export function parseMetricsQuery(
     }
     return d;
   };
-  const positive = (name: string, fallback: number): number => {
-    const v = single(name);
-    if (v === undefined || v === "") return fallback;
-    if (!/^\d+$/.test(v) || Number(v) < 1) {
-      errors.push({
-        resource: "CopilotMetrics",
-        field: name,
-        code: "invalid",
-        message: `${name} must be a whole number of at least 1`,
-      });
-      return fallback;
-    }
-    return Number(v);
-  };
+  const positive = (name: string, fallback: number): number =>
+    positiveParam(single(name), name, fallback, errors, "CopilotMetrics");
   const since = day("since");
   const until = day("until");
   const page = positive("page", 1);

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import type { Db } from "../../src/db/db.js";
 import { migrate } from "../../src/db/migrate.js";
 import { PgliteDb } from "../../src/db/pglite.js";
 import { PostgresDb } from "../../src/db/postgres.js";
+import { createScratchDatabase } from "../../src/db/scratch.js";
 
 export interface Backend {
   name: "pglite" | "postgres";
@@ -24,24 +23,15 @@ const pglite: Backend = {
 const postgres = (baseUrl: string): Backend => ({
   name: "postgres",
   async create() {
-    const name = `pilotlog_test_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(baseUrl);
-    u.pathname = `/${name}`;
-    const db = await PostgresDb.open(u.toString());
+    const scratch = await createScratchDatabase(baseUrl, "pilotlog_test");
+    const db = await PostgresDb.open(scratch.url);
     await migrate(db);
     return {
       db,
-      url: u.toString(),
+      url: scratch.url,
       async drop() {
         await db.close();
-        const a = new pg.Client({ connectionString: baseUrl });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
+        await scratch.drop();
       },
     };
   },

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type FieldError } from "../errors.js";
 import { etagMatches } from "../github.js";
-import { linkHeader } from "../query.js";
+import { linkHeader, positiveParam } from "../query.js";
 
 /** `page` and `per_page` as GitHub reads them on list endpoints (per_page at most 100). */
 export function pageOf(
@@ -12,20 +12,8 @@ export function pageOf(
 ): { page: number; perPage: number } {
   const q = req.query as Record<string, string | string[] | undefined>;
   const errors: FieldError[] = [];
-  const read = (name: string, fallback: number) => {
-    const v = q[name];
-    if (v === undefined || v === "") return fallback;
-    if (typeof v !== "string" || !/^\d+$/.test(v) || Number(v) < 1) {
-      errors.push({
-        resource: "Pagination",
-        field: name,
-        code: "invalid",
-        message: `${name} must be a whole number of at least 1`,
-      });
-      return fallback;
-    }
-    return Number(v);
-  };
+  const read = (name: string, fallback: number) =>
+    positiveParam(q[name], name, fallback, errors, "Pagination");
   const page = read("page", 1);
   const perPage = Math.min(read("per_page", defaultPerPage), 100);
   if (errors.length) throw new ApiError("validation_failed", undefined, { errors, documentationUrl: docs });
