@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AnswerCache } from "../src/api/answer-cache.js";
 import { buildApp } from "../src/api/app.js";
 import { applyDirectoryText } from "../src/directory/apply.js";
 import { ManualClock } from "../src/util/clock.js";
@@ -113,7 +114,10 @@ describe("request ids", () => {
     });
     const clock = new ManualClock(new Date("2026-11-20T12:00:00Z"));
     await applyDirectoryText(db, WORLD, "w.yaml", { today: "2026-11-20", windowDays: 28 });
-    const app = buildApp({ db, clock, windowDays: 28 }, { logger: { level: "info", stream } });
+    const app = buildApp(
+      { db, clock, windowDays: 28, answers: new AnswerCache() },
+      { logger: { level: "info", stream } },
+    );
     const url = await app.listen({ port: 0, host: "127.0.0.1" });
     const res = await fetch(`${url}${O}`, { headers: { authorization: "Bearer tok_owner" } });
     const id = res.headers.get("x-github-request-id")!;

@@ -265,6 +265,9 @@ for (const backend of backends) {
     });
 
     it("reprocesses a closed day that receives a late event, and counts a retried event once", async () => {
+      // Read first, so the served answer is cached: reprocessing must replace it.
+      const before = await json("/orgs/acme-org/team/five/copilot/metrics");
+      expect(before.body.find((d) => d.date === "2026-11-07")).toMatchObject({ total_active_users: 1 });
       const late = ev("a3", "2026-11-07", "completion.accepted", {
         editor: "vscode",
         language: "rust",
@@ -279,6 +282,9 @@ for (const backend of backends) {
       expect(body.map((d) => [d.date, d.total_active_users, d.total_engaged_users])).toEqual([
         ["2026-11-07", 2, 2],
       ]);
+      const after = await json("/orgs/acme-org/team/five/copilot/metrics");
+      expect(after.body.find((d) => d.date === "2026-11-07")).toMatchObject({ total_active_users: 2 });
+      expect(after.res.headers.get("etag")).not.toBe(before.res.headers.get("etag"));
     });
 
     it("applies since and until by UTC day, clamps since to the window, and pages with GitHub's Link header", async () => {

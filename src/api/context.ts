@@ -1,5 +1,6 @@
 import type { Db } from "../db/db.js";
 import type { Clock } from "../util/clock.js";
+import type { AnswerCache } from "./answer-cache.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /** What the HTTP layer needs from the rest of pilotlog. */
@@ -7,6 +8,8 @@ export interface AppContext {
   db: Db;
   clock: Clock;
   windowDays: number;
+  /** The stored days served recently, checked against the processing generation on every request. */
+  answers: AnswerCache;
   /** Secret of the local admin routes the CLI uses while this server holds a PGlite folder. */
   adminToken?: string;
   /** Per-token request budget of the GitHub routes; absent: no limit. */

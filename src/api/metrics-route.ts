@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { windowOf } from "../rollup/process.js";
 import { utcDay } from "../util/time.js";
 import { decideRead } from "./access.js";
+import type { Answer } from "./answer-cache.js";
 import { authenticate } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS } from "./errors.js";
@@ -10,6 +11,13 @@ import { etagMatches } from "./github.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
 import { type RateLimiter, rateHeaders } from "./rate-limit.js";
 import { policyAllows, resolveScope } from "./scopes.js";
+
+/** The answer for a range that cannot hold a day (since after until, or outside the window). */
+const EMPTY_ANSWER: Answer = {
+  body: Buffer.from("[]"),
+  etag: `W/"${createHash("sha256").update("").digest("hex")}"`,
+  pages: 1,
+};
 
 type Route = "enterprise" | "enterprise_team" | "org" | "team";
 
@@ -55,22 +63,19 @@ async function serveMetrics(
 
   const window = windowOf(utcDay(now), ctx.windowDays);
   const q = parseMetricsQuery(req.query as Record<string, string>, { ...window, days: ctx.windowDays }, docs);
-  const rows =
+  const answer =
     q.first <= q.last
-      ? await ctx.db.query<{ body: string; hash: string }>(
-          "SELECT body, hash FROM day_documents WHERE scope = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
-          [scope.key, q.first, q.last],
-        )
-      : [];
-  const pages = Math.max(1, Math.ceil(rows.length / q.perPage));
-  const page = rows.slice((q.page - 1) * q.perPage, q.page * q.perPage);
-
+      ? await ctx.answers.answer(ctx.db, scope.key, q.first, q.last, q.page, q.perPage)
+      : EMPTY_ANSWER;
   const url = new URL(req.url, `${req.protocol}://${req.host}`);
-  const link = linkHeader(`${req.protocol}://${req.host}${url.pathname}`, url.searchParams, q.page, pages);
+  const link = linkHeader(
+    `${req.protocol}://${req.host}${url.pathname}`,
+    url.searchParams,
+    q.page,
+    answer.pages,
+  );
   if (link) reply.header("link", link);
-  const etag = `W/"${createHash("sha256")
-    .update(page.map((p) => p.hash).join(","))
-    .digest("hex")}"`;
+  const etag = answer.etag;
   reply.header("etag", etag);
   reply.header("cache-control", "private, max-age=60, s-maxage=60");
   reply.header("vary", "Accept, Authorization, Cookie, X-GitHub-OTP");
@@ -80,7 +85,7 @@ async function serveMetrics(
     return reply.code(304).send();
   }
   reply.type("application/json; charset=utf-8");
-  return reply.send(`[${page.map((p) => p.body).join(",")}]`);
+  return reply.send(answer.body);
 }
 
 /** Counts the request against the token's budget and sets the headers; 403 once the budget is spent. */

@@ -3,6 +3,7 @@ import type { Config } from "../config/config.js";
 import { type OpenedDb, openDatabase } from "../db/open.js";
 import { Scheduler } from "../rollup/scheduler.js";
 import type { Clock } from "../util/clock.js";
+import { AnswerCache } from "./answer-cache.js";
 import { buildApp } from "./app.js";
 import type { AppContext } from "./context.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -39,6 +40,7 @@ export async function startServer(
     db: opened.db,
     clock,
     windowDays: config.windowDays,
+    answers: new AnswerCache(),
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };

@@ -67,9 +67,10 @@ export async function processDay(db: Db, day: string, now: Date): Promise<DayRes
     }
     const activeUsers = new Set(facts.filter((f) => dir.scopesOf.has(f.userId)).map((f) => f.userId)).size;
     await tx.query(
-      `INSERT INTO processed_days (day, processed_at, active_users, documents) VALUES ($1, $2, $3, $4)
+      `INSERT INTO processed_days (day, processed_at, active_users, documents, generation)
+       VALUES ($1, $2, $3, $4, nextval('processing_generation'))
        ON CONFLICT (day) DO UPDATE SET processed_at = excluded.processed_at,
-         active_users = excluded.active_users, documents = excluded.documents`,
+         active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
       [day, now.toISOString(), activeUsers, scopes.length],
     );
     return {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { AnswerCache } from "../../src/api/answer-cache.js";
 import { buildApp } from "../../src/api/app.js";
 import { RateLimiter } from "../../src/api/rate-limit.js";
 import type { Db } from "../../src/db/db.js";
@@ -51,6 +52,7 @@ export async function startHarness(
     db,
     clock,
     windowDays,
+    answers: new AnswerCache(),
     ...(rateLimit > 0 ? { rateLimiter: new RateLimiter(rateLimit, clock) } : {}),
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
