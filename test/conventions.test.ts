@@ -102,6 +102,37 @@ for (const backend of backends) {
   });
 }
 
+for (const backend of backends) {
+  describe(`serving caches on ${backend.name}`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(backend, "2026-11-20T12:00:00Z");
+      await h.apply(WORLD);
+    });
+    afterAll(() => h?.close());
+
+    it("serves a directory change on the next request, despite the serving caches", async () => {
+      expect((await h.get(O, "tok_other")).status).toBe(200);
+      await h.apply(
+        WORLD.replace(
+          "{ login: org, owners: [oo] }",
+          "{ login: org, owners: [oo], copilot_metrics_policy: disabled }",
+        ),
+      );
+      expect((await h.get(O, "tok_other")).status).toBe(422);
+      await h.apply(
+        WORLD.replace(
+          "scopes: [read:org] }\n  - { token: tok_octokit",
+          "scopes: [repo] }\n  - { token: tok_octokit",
+        ),
+      );
+      expect((await h.get(O, "tok_other")).status).toBe(403);
+      await h.apply(WORLD);
+      expect((await h.get(O, "tok_other")).status).toBe(200);
+    });
+  });
+}
+
 describe("request ids", () => {
   it("puts the X-GitHub-Request-Id of each answer in that request's log lines", async () => {
     const { db, drop } = await backends[0]!.create();

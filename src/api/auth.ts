@@ -19,6 +19,8 @@ export interface Principal {
   orgOwner: Set<number>;
   /** Organizations the user is a member (or owner) of today. */
   orgMember: Set<number>;
+  /** When the token stops working (epoch ms), if it expires. */
+  expiresAt?: number;
 }
 
 /** The token in `Authorization: token X` or `Authorization: Bearer X`, or null when there is none. */
@@ -69,6 +71,7 @@ export async function authenticate(db: Queryable, header: string | undefined, no
     entBilling: new Set(),
     orgOwner: new Set(),
     orgMember: new Set(),
+    ...(row.expires_at ? { expiresAt: Date.parse(row.expires_at) } : {}),
   };
   if (row.user_id != null) {
     const roles = await db.query<{ scope_kind: string; scope_id: number; role: string }>(

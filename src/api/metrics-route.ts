@@ -4,13 +4,12 @@ import { windowOf } from "../rollup/process.js";
 import { utcDay } from "../util/time.js";
 import { decideRead } from "./access.js";
 import type { Answer } from "./answer-cache.js";
-import { authenticate } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS } from "./errors.js";
 import { etagMatches } from "./github.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
 import { type RateLimiter, rateHeaders } from "./rate-limit.js";
-import { policyAllows, resolveScope } from "./scopes.js";
+import { policyAllows } from "./scopes.js";
 
 /** The answer for a range that cannot hold a day (since after until, or outside the window). */
 const EMPTY_ANSWER: Answer = {
@@ -52,9 +51,10 @@ async function serveMetrics(
   reply: FastifyReply,
 ) {
   const now = ctx.clock.now();
-  const principal = await authenticate(ctx.db, req.headers.authorization, now);
+  const generation = await ctx.answers.generation(ctx.db);
+  const principal = await ctx.answers.principal(ctx.db, generation, req.headers.authorization, now);
   const limited = ctx.rateLimiter ? countRequest(ctx.rateLimiter, principal.key, reply) : null;
-  const scope = await resolveScope(ctx.db, route, req.params as Record<string, string>);
+  const scope = await ctx.answers.scope(ctx.db, generation, route, req.params as Record<string, string>);
   const decision = decideRead(principal, { route, enterpriseId: scope.enterpriseId, orgId: scope.orgId });
   reply.headers(decision.headers);
   if (!decision.ok) throw new ApiError("forbidden", decision.message, { documentationUrl: docs });
@@ -65,7 +65,7 @@ async function serveMetrics(
   const q = parseMetricsQuery(req.query as Record<string, string>, { ...window, days: ctx.windowDays }, docs);
   const answer =
     q.first <= q.last
-      ? await ctx.answers.answer(ctx.db, scope.key, q.first, q.last, q.page, q.perPage)
+      ? await ctx.answers.answer(ctx.db, generation, scope.key, q.first, q.last, q.page, q.perPage)
       : EMPTY_ANSWER;
   const url = new URL(req.url, `${req.protocol}://${req.host}`);
   const link = linkHeader(

@@ -25,6 +25,7 @@ const DATA_TABLES = [
 export async function wipe(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`TRUNCATE ${DATA_TABLES.join(", ")} RESTART IDENTITY CASCADE`);
+    await tx.query("SELECT nextval('directory_generation')");
   });
 }
 

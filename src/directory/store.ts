@@ -366,6 +366,8 @@ export async function applyDirectory(
     Object.values(report).some(
       (v) => typeof v === "object" && !Array.isArray(v) && Object.values(v).some((n) => n !== 0),
     );
+  // Serving caches of principals and scopes key on this: any applied file makes them reload.
+  if (report.changed) await tx.query("SELECT nextval('directory_generation')");
   return report;
 }
 

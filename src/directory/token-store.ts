@@ -88,6 +88,7 @@ export async function createToken(tx: Queryable, t: NewToken): Promise<{ secret:
       );
     orgId = org.id;
   }
+  await tx.query("SELECT nextval('directory_generation')");
   const secret = newTokenSecret();
   const hash = hashToken(secret);
   await tx.query(
@@ -116,6 +117,7 @@ export async function revokeToken(tx: Queryable, id: string, now: Date): Promise
     throw new TokenRequestError(`no token with id ${id}: see \`npx pilotlog token list\``);
   if (rows.length > 1)
     throw new TokenRequestError(`id ${id} matches ${rows.length} tokens: give more digits`);
+  await tx.query("SELECT nextval('directory_generation')");
   await tx.query("UPDATE tokens SET revoked_at = coalesce(revoked_at, $2) WHERE hash = $1", [
     rows[0]!.hash,
     now.toISOString(),

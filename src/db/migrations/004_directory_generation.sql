@@ -1,0 +1,2 @@
+-- Advanced by every change to the directory or the tokens: the serving caches of principals and scopes key on it.
+CREATE SEQUENCE directory_generation;
