@@ -1,0 +1,122 @@
+/**
+ * Ingest benchmark (issue 6): events/s through `POST /telemetry/v1/events`, NDJSON batches of 1,000, 202 after
+ * commit, 8 concurrent clients, against a server (its own process) that only parses the JSON and discards it.
+ *
+ *   node --import tsx bench/ingest.ts [--quick]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createScratchDatabase } from "../src/db/scratch.js";
+import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
+
+const quick = process.argv.includes("--quick");
+const users = quick ? 500 : 20_000;
+const TODAY = "2026-11-20";
+const CLIENTS = 8;
+
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = pattern.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+/** Sends every batch with CLIENTS concurrent clients; returns events per second. */
+async function send(url: string, token: string, batches: string[], perBatch: number[]): Promise<number> {
+  let next = 0;
+  let events = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < batches.length) {
+        const i = next++;
+        const res = await fetch(`${url}/telemetry/v1/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/x-ndjson" },
+          body: batches[i]!,
+        });
+        if (res.status !== 202) throw new Error(`answered ${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+        events += perBatch[i]!;
+      }
+    }),
+  );
+  return events / ((performance.now() - started) / 1000);
+}
+
+const world = buildWorld({ users, seed: "bench-ingest", today: TODAY });
+const batches: string[] = [];
+const perBatch: number[] = [];
+for (const { events } of simulate(world)) {
+  for (let i = 0; i < events.length; i += 1000) {
+    const slice = events.slice(i, i + 1000);
+    batches.push(slice.map((e) => JSON.stringify(e)).join("\n"));
+    perBatch.push(slice.length);
+  }
+}
+const total = perBatch.reduce((a, b) => a + b, 0);
+
+const parseOnly = await start(
+  [
+    "-e",
+    `require("http").createServer((q,s)=>{const c=[];q.on("data",d=>c.push(d));q.on("end",()=>{let n=0;for(const l of Buffer.concat(c).toString().split("\\n"))if(l)JSON.parse(l),n++;s.writeHead(202,{"content-type":"application/json"});s.end(JSON.stringify({accepted:n}))})}).listen(0,"127.0.0.1",function(){console.log("bare http://127.0.0.1:"+this.address().port)})`,
+  ],
+  process.env,
+  /bare (http:\/\/\S+)/,
+);
+const baseline = await send(parseOnly.url, "x", batches, perBatch);
+parseOnly.child.kill("SIGTERM");
+
+const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+for (const engine of engines) {
+  const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-ingest-"));
+  const scratch =
+    engine === "postgres" ? await createScratchDatabase(process.env.DATABASE_URL!, "pilotlog_bench") : null;
+  const env = { ...process.env, DATABASE_URL: scratch?.url ?? "" };
+  const server = await start(
+    [
+      "bin/pilotlog.js",
+      "serve",
+      "--data",
+      dir,
+      "--port",
+      "0",
+      "--now",
+      `${TODAY}T12:00:00Z`,
+      "--log-level",
+      "warn",
+    ],
+    env,
+    /serving (http:\/\/\S+)/,
+  );
+  const file = join(dir, "world.json");
+  writeFileSync(file, JSON.stringify(worldDirectory(world)));
+  const apply = spawn(process.execPath, ["bin/pilotlog.js", "apply", file, "--data", dir], {
+    env,
+    stdio: "ignore",
+  });
+  await new Promise((r) => apply.once("exit", r));
+  const rate = await send(server.url, world.tokens.relay, batches, perBatch);
+  console.log(
+    `[ingest ${engine}] ${total} events in batches of 1,000, ${CLIENTS} clients: ${Math.round(rate)} events/s vs ` +
+      `parse-only ${Math.round(baseline)} events/s: ratio ${(rate / baseline).toFixed(2)} (target ${engine === "postgres" ? "≥ 50,000" : "≥ 20,000"} events/s)`,
+  );
+  server.child.kill("SIGTERM");
+  await new Promise((r) => server.child.once("exit", r));
+  await scratch?.drop();
+  rmSync(dir, { recursive: true, force: true });
+}
