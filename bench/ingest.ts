@@ -12,7 +12,12 @@ import { createScratchDatabase } from "../src/db/scratch.js";
 import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
 
 const quick = process.argv.includes("--quick");
-const users = quick ? 500 : 20_000;
+const usersFlag = process.argv.indexOf("--users");
+const users = usersFlag > 0 ? Number(process.argv[usersFlag + 1]) : quick ? 500 : 20_000;
+// BENCH_CPU_PROF=folder writes a V8 CPU profile of each pilotlog server (open it in Chrome DevTools).
+const profile = process.env.BENCH_CPU_PROF
+  ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
+  : [];
 const TODAY = "2026-11-20";
 const CLIENTS = 8;
 
@@ -89,6 +94,7 @@ for (const engine of engines) {
   const env = { ...process.env, DATABASE_URL: scratch?.url ?? "" };
   const server = await start(
     [
+      ...profile,
       "bin/pilotlog.js",
       "serve",
       "--data",

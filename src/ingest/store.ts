@@ -83,7 +83,7 @@ export async function storeEvents(
     const key = `${event.day}|${userId}|${factKeyString(f)}`;
     const prev = facts.get(key);
     if (prev) Object.assign(prev, addCounts(prev, f));
-    else facts.set(key, { day: event.day, userId, ...f });
+    else facts.set(key, Object.assign(f, { day: event.day, userId }));
     if (event.day < today) lateDays.add(event.day);
   }
   const rows = [...facts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);

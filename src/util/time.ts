@@ -9,12 +9,19 @@ export function utcDay(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Arithmetic, not `new Date`: ingestion checks every event's date, and allocation showed in its profile. */
+function realDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!);
+}
+
 /** True when `s` is a real calendar date written `YYYY-MM-DD`. */
 export function isDay(s: string): boolean {
   const m = PLAIN_DAY.exec(s);
-  if (!m) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && utcDay(d) === s;
+  return m !== null && realDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** `day` shifted by `n` days (n may be negative). */
@@ -42,7 +49,7 @@ export function parseRfc3339(s: string): Date | null {
   const m = RFC3339.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, sec] = m;
-  if (!isDay(`${y}-${mo}-${d}`)) return null;
+  if (!realDate(Number(y), Number(mo), Number(d))) return null;
   if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return null;
   const t = Date.parse(s.toUpperCase());
   return Number.isNaN(t) ? null : new Date(t);
