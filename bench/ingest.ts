@@ -4,12 +4,13 @@
  *
  *   node --import tsx bench/ingest.ts [--quick]
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScratchDatabase } from "../src/db/scratch.js";
 import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
+import { startProcess, stop } from "./spawn.js";
 
 const quick = process.argv.includes("--quick");
 const usersFlag = process.argv.indexOf("--users");
@@ -20,25 +21,6 @@ const profile = process.env.BENCH_CPU_PROF
   : [];
 const TODAY = "2026-11-20";
 const CLIENTS = 8;
-
-function start(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  pattern: RegExp,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = pattern.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
 
 /** Sends every batch with CLIENTS concurrent clients; returns events per second. */
 async function send(url: string, token: string, batches: string[], perBatch: number[]): Promise<number> {
@@ -75,7 +57,7 @@ for (const { events } of simulate(world)) {
 }
 const total = perBatch.reduce((a, b) => a + b, 0);
 
-const parseOnly = await start(
+const parseOnly = await startProcess(
   [
     "-e",
     `require("http").createServer((q,s)=>{const c=[];q.on("data",d=>c.push(d));q.on("end",()=>{let n=0;for(const l of Buffer.concat(c).toString().split("\\n"))if(l)JSON.parse(l),n++;s.writeHead(202,{"content-type":"application/json"});s.end(JSON.stringify({accepted:n}))})}).listen(0,"127.0.0.1",function(){console.log("bare http://127.0.0.1:"+this.address().port)})`,
@@ -84,7 +66,7 @@ const parseOnly = await start(
   /bare (http:\/\/\S+)/,
 );
 const baseline = await send(parseOnly.url, "x", batches, perBatch);
-parseOnly.child.kill("SIGTERM");
+await stop(parseOnly.child);
 
 const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 for (const engine of engines) {
@@ -92,7 +74,7 @@ for (const engine of engines) {
   const scratch =
     engine === "postgres" ? await createScratchDatabase(process.env.DATABASE_URL!, "pilotlog_bench") : null;
   const env = { ...process.env, DATABASE_URL: scratch?.url ?? "" };
-  const server = await start(
+  const server = await startProcess(
     [
       ...profile,
       "bin/pilotlog.js",
@@ -121,8 +103,7 @@ for (const engine of engines) {
     `[ingest ${engine}] ${total} events in batches of 1,000, ${CLIENTS} clients: ${Math.round(rate)} events/s vs ` +
       `parse-only ${Math.round(baseline)} events/s: ratio ${(rate / baseline).toFixed(2)} (target ${engine === "postgres" ? "≥ 50,000" : "≥ 20,000"} events/s)`,
   );
-  server.child.kill("SIGTERM");
-  await new Promise((r) => server.child.once("exit", r));
+  await stop(server.child);
   await scratch?.drop();
   rmSync(dir, { recursive: true, force: true });
 }

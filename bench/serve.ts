@@ -5,12 +5,13 @@
  *
  *   node --import tsx bench/serve.ts [--quick] [--users N]
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { processDay } from "../src/rollup/process.js";
+import { startProcess, stop } from "./spawn.js";
 import { DAY, OWNER_TOKEN, open, seed, TODAY } from "./world.js";
 
 const quick = process.argv.includes("--quick");
@@ -18,37 +19,35 @@ const usersArg = process.argv.indexOf("--users");
 const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 3_000 : 100_000;
 const duration = quick ? 3 : 15;
 const PATH = "/orgs/bench-a/copilot/metrics";
+// BENCH_CPU_PROF=folder writes a V8 CPU profile of each pilotlog server (open it in Chrome DevTools).
+const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
 
-function startProcess(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  pattern: RegExp,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = pattern.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
-
-async function load(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+async function load(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
   const run = (seconds: number) =>
     autocannon({
       url: `${url}${PATH}`,
       connections: 32,
       duration: seconds,
-      headers: { authorization: `Bearer ${OWNER_TOKEN}` },
+      headers: { authorization: `Bearer ${OWNER_TOKEN}`, ...headers },
     });
   await run(2); // warm-up
   const r = await run(duration);
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors };
+}
+
+/** A bare node:http server, its own process, answering `file`'s bytes with `headers` and no logic. */
+function bareServer(file: string, headers: Record<string, string>) {
+  return startProcess(
+    [
+      "-e",
+      `const b=require("fs").readFileSync(${JSON.stringify(file)});const h=${JSON.stringify(headers)};require("http").createServer((q,s)=>{s.writeHead(200,h);s.end(b)}).listen(0,"127.0.0.1",function(){console.log("bare http://127.0.0.1:"+this.address().port)})`,
+    ],
+    process.env,
+    /bare (http:\/\/\S+)/,
+  );
 }
 
 const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
@@ -76,6 +75,7 @@ for (const engine of engines) {
   const env = { ...process.env, DATABASE_URL: engine === "postgres" ? dbUrl! : "" };
   const server = await startProcess(
     [
+      ...profile,
       "bin/pilotlog.js",
       "serve",
       "--data",
@@ -97,26 +97,37 @@ for (const engine of engines) {
       await fetch(`${server.url}${PATH}`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } })
     ).arrayBuffer(),
   );
-  const bodyFile = join(dir, "body.json");
-  writeFileSync(bodyFile, body);
-  const bare = await startProcess(
-    [
-      "-e",
-      `const b=require("fs").readFileSync(${JSON.stringify(bodyFile)});require("http").createServer((q,s)=>{s.writeHead(200,{"content-type":"application/json; charset=utf-8"});s.end(b)}).listen(0,"127.0.0.1",function(){console.log("bare http://127.0.0.1:"+this.address().port)})`,
-    ],
-    process.env,
-    /bare (http:\/\/\S+)/,
-  );
-  const base = await load(bare.url);
-  const ours = await load(server.url);
-  console.log(
-    `[serve ${engine}] ${users} users, ${(body.length / 1024).toFixed(0)} KiB per answer (28 days): pilotlog ${ours.rps.toFixed(0)} req/s ` +
-      `(p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors) vs bare node:http ${base.rps.toFixed(0)} req/s ` +
-      `(p50 ${base.p50} ms, p99 ${base.p99} ms): ratio ${(ours.rps / base.rps).toFixed(2)} (target ≥ 0.8, p99 ≤ 10 ms)`,
-  );
-  server.child.kill("SIGTERM");
-  bare.child.kill("SIGTERM");
-  await new Promise((r) => server.child.once("exit", r));
+  const json = { "content-type": "application/json; charset=utf-8" };
+  // Identity (as curl sends by default), then gzip (as octokit's fetch asks): the baseline sends the same bytes.
+  const modes: {
+    name: string;
+    request: Record<string, string>;
+    file: string;
+    bytes: Buffer;
+    headers: Record<string, string>;
+  }[] = [
+    { name: "identity", request: {}, file: join(dir, "body.json"), bytes: body, headers: json },
+    {
+      name: "gzip",
+      request: { "accept-encoding": "gzip" },
+      file: join(dir, "body.json.gz"),
+      bytes: gzipSync(body, { level: 6 }),
+      headers: { ...json, "content-encoding": "gzip" },
+    },
+  ];
+  for (const mode of modes) {
+    writeFileSync(mode.file, mode.bytes);
+    const bare = await bareServer(mode.file, mode.headers);
+    const base = await load(bare.url, mode.request);
+    await stop(bare.child);
+    const ours = await load(server.url, mode.request);
+    console.log(
+      `[serve ${engine} ${mode.name}] ${users} users, ${(mode.bytes.length / 1024).toFixed(0)} KiB per answer (28 days): pilotlog ${ours.rps.toFixed(0)} req/s ` +
+        `(p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors) vs bare node:http ${base.rps.toFixed(0)} req/s ` +
+        `(p50 ${base.p50} ms, p99 ${base.p99} ms): ratio ${(ours.rps / base.rps).toFixed(2)} (target ≥ 0.8, p99 ≤ 10 ms)`,
+    );
+  }
+  await stop(server.child);
   if (engine === "postgres") await close();
   rmSync(dir, { recursive: true, force: true });
 }

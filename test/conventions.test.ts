@@ -1,4 +1,6 @@
+import { get as httpGet, type IncomingHttpHeaders } from "node:http";
 import { Writable } from "node:stream";
+import { gunzipSync } from "node:zlib";
 import { Octokit } from "@octokit/rest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnswerCache } from "../src/api/answer-cache.js";
@@ -129,6 +131,79 @@ for (const backend of backends) {
       expect((await h.get(O, "tok_other")).status).toBe(403);
       await h.apply(WORLD);
       expect((await h.get(O, "tok_other")).status).toBe(200);
+    });
+  });
+}
+
+const BUSY = `
+organizations:
+  - login: busy
+    owners: [bo]
+    members: [u1, u2, u3, u4, u5]
+    seats: [u1, u2, u3, u4, u5]
+tokens:
+  - { token: tok_busy, kind: classic, user: bo, scopes: [read:org] }
+  - { token: tok_relay, kind: ingest }
+`;
+
+/** A raw GET (node:http, which never decompresses), so the bytes on the wire are what is checked. */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on("error", reject);
+  });
+}
+
+for (const backend of backends) {
+  describe(`compression on ${backend.name}`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(backend, "2026-11-20T12:00:00Z");
+      await h.apply(BUSY);
+      const events = [];
+      for (const day of ["2026-11-17", "2026-11-18", "2026-11-19"])
+        for (let u = 1; u <= 5; u++)
+          for (const language of ["python", "go", "rust"])
+            events.push({
+              id: `${day}-${u}-${language}`,
+              type: "completion.suggested",
+              user: `u${u}`,
+              timestamp: `${day}T10:00:00Z`,
+              editor: "vscode",
+              language,
+              lines: 3,
+            });
+      expect((await h.send("tok_relay", events)).status).toBe(202);
+      await h.process();
+    });
+    afterAll(() => h?.close());
+
+    it("gzips a metrics answer for clients that accept it, with the same ETag and the same JSON", async () => {
+      const url = `${h.url}/orgs/busy/copilot/metrics`;
+      const plain = await rawGet(url, { authorization: "token tok_busy" });
+      const zipped = await rawGet(url, {
+        authorization: "token tok_busy",
+        "accept-encoding": "gzip, deflate, br",
+      });
+      const refused = await rawGet(url, { authorization: "token tok_busy", "accept-encoding": "gzip;q=0" });
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(refused.headers["content-encoding"]).toBeUndefined();
+      expect(zipped.headers["content-encoding"]).toBe("gzip");
+      expect(zipped.headers.vary).toContain("Accept-Encoding");
+      expect(zipped.headers.etag).toBe(plain.headers.etag);
+      expect((JSON.parse(plain.body.toString()) as unknown[]).length).toBe(3);
+      expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+      expect(zipped.body.length).toBeLessThan(plain.body.length / 3);
+      // octokit (through fetch) asks for gzip and gets the same documents.
+      const octokit = new Octokit({ auth: "tok_busy", baseUrl: h.url });
+      const viaOctokit = await octokit.request("GET /orgs/{org}/copilot/metrics", { org: "busy" });
+      expect(viaOctokit.data).toEqual(JSON.parse(plain.body.toString()));
     });
   });
 }

@@ -1,10 +1,19 @@
 import { createHash } from "node:crypto";
-import type { Queryable } from "../db/db.js";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import type { Db, Queryable } from "../db/db.js";
 import { hashToken } from "../directory/tokens.js";
 import { utcDay } from "../util/time.js";
 import { authenticate, type Principal, tokenFromHeader } from "./auth.js";
 import { ApiError } from "./errors.js";
+import { Lru } from "./lru.js";
 import { type ResolvedScope, resolveScope } from "./scopes.js";
+
+const gzipAsync = promisify(gzip);
+const noop = () => undefined;
+const GENERATION_SQL = `SELECT (SELECT coalesce(max(generation), 0) FROM processed_days)::text || '/' ||
+  (SELECT count(*) FROM processed_days)::text || '/' ||
+  (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM directory_generation)::text AS g`;
 
 export interface StoredDay {
   body: string;
@@ -25,17 +34,34 @@ export interface Answer {
  * used entries go first.
  */
 export class AnswerCache {
-  private readonly entries = new Map<string, { generation: string; rows: StoredDay[] }>();
-  private readonly pages = new Map<string, { generation: string; answer: Answer }>();
-  private readonly principals = new Map<string, { generation: string; principal: Principal }>();
-  private readonly scopes = new Map<string, { generation: string; scope: ResolvedScope }>();
+  private readonly entries: Lru<{ generation: string; rows: StoredDay[] }>;
+  private readonly pages: Lru<{ generation: string; answer: Answer }>;
+  private readonly principals: Lru<{ generation: string; principal: Principal }>;
+  private readonly scopes: Lru<{ generation: string; scope: ResolvedScope }>;
+  private readonly compressed = new WeakMap<Answer, Promise<Buffer>>();
 
-  /** Keeps at most maxEntries in `m`, dropping the least recently set. */
-  private put<V>(m: Map<string, V>, key: string, value: V): V {
-    m.delete(key);
-    m.set(key, value);
-    if (m.size > this.maxEntries) m.delete(m.keys().next().value!);
-    return value;
+  /**
+   * @param maxEntries entries kept per kind (answers, day rows, principals, scopes)
+   * @param maxBytes bytes of day rows and of answers kept, each (a 28-day organization answer is ≈ 0.5 MB)
+   */
+  constructor(maxEntries = 1000, maxBytes = 32 * 1024 * 1024) {
+    this.entries = new Lru(maxEntries, maxBytes, (e) => e.rows.reduce((n, r) => n + r.body.length + 80, 0));
+    this.pages = new Lru(maxEntries, maxBytes, (p) => p.answer.body.length * 1.3);
+    this.principals = new Lru(maxEntries, Number.POSITIVE_INFINITY);
+    this.scopes = new Lru(maxEntries, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The answer's bytes gzipped (level 6), made once per cached answer and off the event loop: JSON metrics
+   * compress about 20×, which is what lets many clients read 28 days at once without saturating the link.
+   */
+  gzip(answer: Answer): Promise<Buffer> {
+    let z = this.compressed.get(answer);
+    if (!z) {
+      z = gzipAsync(answer.body, { level: 6 });
+      this.compressed.set(answer, z);
+    }
+    return z;
   }
 
   /**
@@ -60,7 +86,7 @@ export class AnswerCache {
       return hit.principal;
     }
     const principal = await authenticate(db, header, now);
-    return this.put(this.principals, key, { generation, principal }).principal;
+    return this.principals.set(key, { generation, principal }).principal;
   }
 
   /** A metrics route's scope (404 when it does not exist; not cached), cached per generation. */
@@ -76,7 +102,7 @@ export class AnswerCache {
     const hit = this.scopes.get(key);
     if (hit && hit.generation === generation) return hit.scope;
     const scope = await resolveScope(db, route, params);
-    return this.put(this.scopes, key, { generation, scope }).scope;
+    return this.scopes.set(key, { generation, scope }).scope;
   }
 
   /** Page `page` of `perPage` days of the range, assembled once per generation. */
@@ -101,26 +127,49 @@ export class AnswerCache {
         .digest("hex")}"`,
       pages: Math.max(1, Math.ceil(rows.length / perPage)),
     };
-    this.pages.delete(key);
-    this.pages.set(key, { generation, answer });
-    if (this.pages.size > this.maxEntries) this.pages.delete(this.pages.keys().next().value!);
-    return answer;
+    return this.pages.set(key, { generation, answer }).answer;
   }
 
-  constructor(private readonly maxEntries = 1000) {}
+  private current: Promise<string> | null = null;
+  private following: Promise<string> | null = null;
 
   /**
    * The current generation of everything served: processed days (a sequence every `processDay` advances, and
-   * their count) and the directory (advanced by `apply` and token changes). One small query; read it first, then
-   * what it guards, so what is cached is never older than its tag.
+   * their count) and the directory (advanced by `apply` and token changes). Read it first, then what it guards,
+   * so what is cached is never older than its tag.
+   *
+   * Concurrent requests share one query, but never one that started before they arrived (it could predate a
+   * commit they must see): a request arriving while a query runs waits for the next one, which all such requests
+   * share. Under load this turns one query per request into one per round trip. (A fresh sequence's
+   * `last_value` is already 1, so its first `nextval` is told apart by `is_called`.)
    */
-  async generation(db: Queryable): Promise<string> {
-    const [g] = await db.query<{ g: string }>(
-      `SELECT (SELECT coalesce(max(generation), 0) FROM processed_days)::text || '/' ||
-              (SELECT count(*) FROM processed_days)::text || '/' ||
-              (SELECT last_value FROM directory_generation)::text AS g`,
-    );
-    return g!.g;
+  generation(db: Queryable | Db): Promise<string> {
+    // On PGlite nothing but this process runs statements: if none ran since the last read, nothing changed.
+    if (this.stamped && "writeStamp" in db && db.writeStamp?.() === this.stamped.stamp)
+      return Promise.resolve(this.stamped.generation);
+    if (!this.current) return this.start(db);
+    this.following ??= this.current.then(noop, noop).then(() => {
+      this.following = null;
+      return this.start(db);
+    });
+    return this.following;
+  }
+
+  private stamped: { generation: string; stamp: number } | null = null;
+
+  private start(db: Queryable | Db): Promise<string> {
+    const p =
+      "stampedRead" in db && db.stampedRead
+        ? db.stampedRead<{ g: string }>(GENERATION_SQL).then(({ rows, stamp }) => {
+            this.stamped = { generation: rows[0]!.g, stamp };
+            return rows[0]!.g;
+          })
+        : db.query<{ g: string }>(GENERATION_SQL).then((rows) => rows[0]!.g);
+    this.current = p;
+    p.then(noop, noop).then(() => {
+      if (this.current === p) this.current = null;
+    });
+    return p;
   }
 
   private async days(
@@ -132,18 +181,11 @@ export class AnswerCache {
   ): Promise<StoredDay[]> {
     const key = `${scope}|${first}|${last}`;
     const hit = this.entries.get(key);
-    if (hit && hit.generation === generation) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.rows;
-    }
+    if (hit && hit.generation === generation) return hit.rows;
     const rows = await db.query<StoredDay>(
       "SELECT body, hash FROM day_documents WHERE scope = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
       [scope, first, last],
     );
-    this.entries.delete(key);
-    this.entries.set(key, { generation, rows });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return rows;
+    return this.entries.set(key, { generation, rows }).rows;
   }
 }

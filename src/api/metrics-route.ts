@@ -5,6 +5,7 @@ import { utcDay } from "../util/time.js";
 import { decideRead } from "./access.js";
 import type { Answer } from "./answer-cache.js";
 import type { AppContext } from "./context.js";
+import { acceptsGzip, GZIP_MIN_BYTES } from "./encoding.js";
 import { ApiError, DOCS } from "./errors.js";
 import { etagMatches } from "./github.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
@@ -78,13 +79,17 @@ async function serveMetrics(
   const etag = answer.etag;
   reply.header("etag", etag);
   reply.header("cache-control", "private, max-age=60, s-maxage=60");
-  reply.header("vary", "Accept, Authorization, Cookie, X-GitHub-OTP");
+  reply.header("vary", "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding");
   if (etagMatches(req.headers["if-none-match"], etag)) {
     // A 304 does not count against the rate limit.
     if (limited) reply.headers(rateHeaders(limited.refund(principal.key)));
     return reply.code(304).send();
   }
   reply.type("application/json; charset=utf-8");
+  if (answer.body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers["accept-encoding"])) {
+    reply.header("content-encoding", "gzip");
+    return reply.send(await ctx.answers.gzip(answer));
+  }
   return reply.send(answer.body);
 }
 

@@ -15,6 +15,13 @@ export interface Db extends Queryable {
   /** Runs several `;`-separated statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Only for an engine this process owns alone (PGlite): runs a read and returns its rows with a stamp that
+   * stays `writeStamp()` until any other statement runs. Lets a cache skip re-reading what nothing has touched.
+   */
+  stampedRead?<T>(sql: string): Promise<{ rows: T[]; stamp: number }>;
+  /** The stamp of the last statement run (see `stampedRead`). */
+  writeStamp?(): number;
 }
 
 /** OIDs whose text form we keep or convert the same way on both engines. */

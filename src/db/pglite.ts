@@ -24,10 +24,22 @@ export class PgliteDb implements Db {
     return new PgliteDb(pg);
   }
 
+  /** Counts jobs run through the queue: this process holds the data folder's lock, so nothing else writes. */
+  private jobs = 0;
+
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(fn, fn);
+    const job = () => fn().finally(() => this.jobs++);
+    const run = this.tail.then(job, job);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  stampedRead<T>(sql: string): Promise<{ rows: T[]; stamp: number }> {
+    return this.enqueue(async () => ({ rows: (await this.pg.query<T>(sql)).rows, stamp: this.jobs + 1 }));
+  }
+
+  writeStamp(): number {
+    return this.jobs;
   }
 
   query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
