@@ -20,7 +20,9 @@ const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 3_000
 const duration = quick ? 3 : 15;
 const PATH = "/orgs/bench-a/copilot/metrics";
 // BENCH_CPU_PROF=folder writes a V8 CPU profile of each pilotlog server (open it in Chrome DevTools).
-const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+const profile = process.env.BENCH_CPU_PROF
+  ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
+  : [];
 
 async function load(
   url: string,

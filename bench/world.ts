@@ -15,6 +15,8 @@ export const TODAY = "2026-11-20";
 export const DAY = addDays(TODAY, -2);
 /** The token of the largest organization's owner in the seeded world. */
 export const OWNER_TOKEN = "pl_bench_owner_token";
+/** Events per active user on the seeded day (issue 6). */
+export const EVENTS_PER_USER = 30;
 
 /** A fresh migrated database: in memory or in `dataDir` for PGlite, a new database on DATABASE_URL's server. */
 export async function open(
@@ -86,8 +88,11 @@ export async function seed(db: Db, users: number): Promise<number> {
     await db.transaction((tx) => storeEvents(tx, b, TODAY));
   };
   const now = new Date(`${TODAY}T00:00:00Z`);
+  // The issue's load is 30 events per active user; one simulated day gives ≈ 19, so each user's day is the first
+  // 30 events of three simulated sessions (each with its own seed, so their ids differ).
+  const sessions = [world, { ...world, seed: `${world.seed}-2` }, { ...world, seed: `${world.seed}-3` }];
   for (const u of world.users) {
-    for (const raw of userDay(world, u, DAY)) {
+    for (const raw of sessions.flatMap((w) => userDay(w, u, DAY)).slice(0, EVENTS_PER_USER)) {
       const v = validateEvent(raw, { now, earliestDay: world.first });
       if (!v.ok) throw new Error(v.message);
       batch.push({ event: v.event, login: u.login });

@@ -1,48 +1,20 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase } from "../src/db/scratch.js";
+import {
+  cli as runCli,
+  type Served,
+  serve as serveProcess,
+  stop,
+  type Target,
+  targets,
+} from "./helpers/process.js";
 import { assertMetricsBody } from "./helpers/schema.js";
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, "..", "bin", "pilotlog.js");
 const NOW = "2026-11-20T12:00:00Z";
-
-/** Starts `pilotlog serve` as a user would and waits for the line with its URL. */
-function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, "serve", "--port", "0", "--now", NOW, "--log-level", "warn", ...args],
-    { env },
-  );
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-    child.stdout!.on("data", (b: Buffer) => {
-      if (process.env.PILOTLOG_E2E_LOG) process.stderr.write(b);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
-
-const cli = (args: string[], env: NodeJS.ProcessEnv) =>
-  run(process.execPath, [BIN, ...args, "--now", NOW], { env });
+const serve = (args: string[], env: NodeJS.ProcessEnv) => serveProcess(args, env, NOW);
+const cli = (args: string[], env: NodeJS.ProcessEnv) => runCli([...args, "--now", NOW], env);
 
 const events = ["mona", "lisa", "tom", "ann", "hubot", "octocat"]
   .map((u, i) =>
@@ -58,41 +30,13 @@ const events = ["mona", "lisa", "tom", "ann", "hubot", "octocat"]
   )
   .join("\n");
 
-const targets: {
-  name: string;
-  env: () => Promise<{ env: NodeJS.ProcessEnv; args: string[]; cleanup(): Promise<void> }>;
-}[] = [
-  {
-    name: "pglite",
-    async env() {
-      const dir = mkdtempSync(join(tmpdir(), "pilotlog-e2e-"));
-      const env = { ...process.env, DATABASE_URL: "" };
-      return {
-        env,
-        args: ["--data", dir],
-        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-];
-if (process.env.DATABASE_URL) {
-  const base = process.env.DATABASE_URL;
-  targets.push({
-    name: "postgres",
-    async env() {
-      const scratch = await createScratchDatabase(base, "pilotlog_e2e");
-      return { env: { ...process.env, DATABASE_URL: scratch.url }, args: [], cleanup: scratch.drop };
-    },
-  });
-}
-
 for (const target of targets) {
   describe(`the built CLI end to end on ${target.name}`, () => {
-    let ctx: Awaited<ReturnType<(typeof target)["env"]>>;
-    let server: { child: ChildProcess; url: string };
+    let ctx: Awaited<ReturnType<Target["create"]>>;
+    let server: Served;
 
     beforeAll(async () => {
-      ctx = await target.env();
+      ctx = await target.create();
       server = await serve(ctx.args, ctx.env);
     });
     afterAll(async () => {

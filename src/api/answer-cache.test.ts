@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { backends } from "../../test/helpers/db.js";
 import type { Db, Queryable } from "../db/db.js";
+import { ADVANCE_DIRECTORY } from "../db/generation.js";
+import { PostgresDb } from "../db/postgres.js";
 import { AnswerCache } from "./answer-cache.js";
 
 /** The real database, counting the generation queries that reach it. */
@@ -21,8 +23,9 @@ for (const backend of backends) {
   describe(`AnswerCache.generation on ${backend.name}`, () => {
     let db: Db;
     let drop: () => Promise<void>;
+    let url: string | null;
     beforeAll(async () => {
-      ({ db, drop } = await backend.create());
+      ({ db, drop, url } = await backend.create());
     });
     afterAll(() => drop?.());
 
@@ -54,7 +57,35 @@ for (const backend of backends) {
         await db.query("SELECT nextval('directory_generation')");
         const g2 = await cache.generation(db);
         expect(g2).not.toBe(g1);
-        expect(db.writeStamp!()).toBe(stamp + 2);
+        expect(db.writeStamp!()).toBe(stamp + 1);
+      },
+    );
+
+    it.runIf(backend.name === "postgres")(
+      "on PostgreSQL, skips the read while nothing changed, hears other processes' changes, and survives losing its listener",
+      async () => {
+        const cache = new AnswerCache();
+        await vi.waitFor(() => expect(Number.isNaN(db.writeStamp!())).toBe(false));
+        const g1 = await cache.generation(db);
+        const reads = cache.generationReads;
+        expect(await cache.generation(db)).toBe(g1);
+        expect(cache.generationReads).toBe(reads);
+        const other = await PostgresDb.open(url!); // another process: a CLI `apply` or `process`
+        try {
+          await other.transaction((tx) => tx.query(ADVANCE_DIRECTORY));
+          await vi.waitFor(async () => expect(await cache.generation(db)).not.toBe(g1));
+          const g2 = await cache.generation(db);
+          // The listening connection dies: every request reads again until it is back, and nothing is missed.
+          await other.query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = current_database()",
+          );
+          await vi.waitFor(() => expect(Number.isNaN(db.writeStamp!())).toBe(true));
+          await other.transaction((tx) => tx.query(ADVANCE_DIRECTORY));
+          expect(await cache.generation(db)).not.toBe(g2);
+          await vi.waitFor(() => expect(Number.isNaN(db.writeStamp!())).toBe(false), { timeout: 5000 });
+        } finally {
+          await other.close();
+        }
       },
     );
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { Db, Queryable } from "../db/db.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { hashToken } from "../directory/tokens.js";
 import { utcDay } from "../util/time.js";
 import { authenticate, type Principal, tokenFromHeader } from "./auth.js";
@@ -44,7 +45,7 @@ export class AnswerCache {
    * @param maxEntries entries kept per kind (answers, day rows, principals, scopes)
    * @param maxBytes bytes of day rows and of answers kept, each (a 28-day organization answer is ≈ 0.5 MB)
    */
-  constructor(maxEntries = 1000, maxBytes = 32 * 1024 * 1024) {
+  constructor(maxEntries = 1000, maxBytes = 16 * 1024 * 1024) {
     this.entries = new Lru(maxEntries, maxBytes, (e) => e.rows.reduce((n, r) => n + r.body.length + 80, 0));
     this.pages = new Lru(maxEntries, maxBytes, (p) => p.answer.body.length * 1.3);
     this.principals = new Lru(maxEntries, Number.POSITIVE_INFINITY);
@@ -144,6 +145,16 @@ export class AnswerCache {
    * `last_value` is already 1, so its first `nextval` is told apart by `is_called`.)
    */
   generation(db: Queryable | Db): Promise<string> {
+    return this.currentGeneration(db).catch((err: unknown) => {
+      // The database went away: what was already served stays served (from memory) until it is back.
+      if (this.lastKnown !== null && isDatabaseUnavailable(err)) return this.lastKnown;
+      throw err;
+    });
+  }
+
+  private lastKnown: string | null = null;
+
+  private currentGeneration(db: Queryable | Db): Promise<string> {
     // On PGlite nothing but this process runs statements: if none ran since the last read, nothing changed.
     if (this.stamped && "writeStamp" in db && db.writeStamp?.() === this.stamped.stamp)
       return Promise.resolve(this.stamped.generation);
@@ -157,7 +168,11 @@ export class AnswerCache {
 
   private stamped: { generation: string; stamp: number } | null = null;
 
+  /** Generation reads sent to the database (diagnostics and tests). */
+  generationReads = 0;
+
   private start(db: Queryable | Db): Promise<string> {
+    this.generationReads++;
     const p =
       "stampedRead" in db && db.stampedRead
         ? db.stampedRead<{ g: string }>(GENERATION_SQL).then(({ rows, stamp }) => {
@@ -165,6 +180,9 @@ export class AnswerCache {
             return rows[0]!.g;
           })
         : db.query<{ g: string }>(GENERATION_SQL).then((rows) => rows[0]!.g);
+    p.then((g) => {
+      this.lastKnown = g;
+    }, noop);
     this.current = p;
     p.then(noop, noop).then(() => {
       if (this.current === p) this.current = null;

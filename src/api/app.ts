@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
+import { registerDashboard } from "../dashboard/route.js";
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { INGEST_LIMITS, registerIngestRoute } from "../ingest/route.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
@@ -6,12 +8,17 @@ import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS, errorBody } from "./errors.js";
 import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
+import { InFlight } from "./inflight.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
 import { registerSandboxRoutes } from "./sandbox-routes.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     docs?: string;
+  }
+  interface FastifyInstance {
+    /** Handlers still running (graceful shutdown waits for them before closing the database). */
+    inflight: InFlight;
   }
 }
 
@@ -63,6 +70,12 @@ export function buildApp(
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
+  const inflight = new InFlight();
+  app.decorate("inflight", inflight);
+  app.addHook("onRequest", async () => inflight.start());
+  // onSend, not onResponse: it runs once the handler has its answer, even when the client has already left.
+  app.addHook("onSend", async () => inflight.end());
+
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-github-request-id", req.id);
     reply.headers(COMMON_HEADERS);
@@ -74,7 +87,15 @@ export function buildApp(
     const apiErr =
       err instanceof ApiError
         ? err
-        : fromFastifyError(err as { code?: string; statusCode?: number; message: string });
+        : isDatabaseUnavailable(err)
+          ? new ApiError(
+              "service_unavailable",
+              `The database is unavailable; nothing in this request was stored. Retry in ${UNAVAILABLE_RETRY_AFTER_S} seconds.`,
+              { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_S) } },
+            )
+          : fromFastifyError(err as { code?: string; statusCode?: number; message: string });
+    if (apiErr.kind === "service_unavailable" && !(err instanceof ApiError))
+      req.log.warn({ reason: (err as Error).message }, "database unavailable");
     if (apiErr.kind === "internal") req.log.error({ err }, "unexpected error");
     if (apiErr.options.headers) reply.headers(apiErr.options.headers);
     reply.code(apiErr.status).type("application/json; charset=utf-8");
@@ -99,5 +120,6 @@ export function buildApp(
   registerIngestRoute(app, ctx);
   registerAdminRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);
+  registerDashboard(app, ctx);
   return app;
 }

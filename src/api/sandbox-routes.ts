@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Db } from "../db/db.js";
+import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import { parseRfc3339 } from "../util/time.js";
 import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
@@ -25,7 +26,7 @@ const DATA_TABLES = [
 export async function wipe(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`TRUNCATE ${DATA_TABLES.join(", ")} RESTART IDENTITY CASCADE`);
-    await tx.query("SELECT nextval('directory_generation')");
+    await tx.query(ADVANCE_DIRECTORY);
   });
 }
 

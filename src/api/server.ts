@@ -8,6 +8,12 @@ import { buildApp } from "./app.js";
 import type { AppContext } from "./context.js";
 import { RateLimiter } from "./rate-limit.js";
 
+/**
+ * How long shutdown waits for requests in flight before closing their connections (RELIABILITY.md): `SIGTERM`
+ * exits within this, plus the rest of a day being processed at that moment, if any.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
@@ -75,8 +81,15 @@ export async function startServer(
     scheduler,
     close: () => {
       closing ??= (async () => {
-        await scheduler.stop();
+        // Stop accepting; answer requests in flight; after the grace period, cut what is left.
+        const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        cut.unref();
+        const processing = scheduler.stop();
         await app.close();
+        clearTimeout(cut);
+        // Handlers whose clients left may still be querying; a running day's processing commits or rolls back.
+        await app.inflight.idle(SHUTDOWN_GRACE_MS);
+        await processing;
         await opened.close();
       })();
       return closing;

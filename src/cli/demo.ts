@@ -127,7 +127,8 @@ export function demoCommand(program: Command): void {
         const routes = worldRoutes(world);
         const org = `${server.url}/orgs/demo-core/copilot/metrics`;
         process.stdout.write(
-          `\npilotlog demo is serving ${server.url}\n\n` +
+          `\npilotlog demo is serving ${server.url}\n` +
+            `Dashboard: ${server.url}/ (sign in with one of these tokens)\n\n` +
             "Tokens (Authorization: Bearer …):\n" +
             `  enterprise owner   ${world.tokens.enterprise_owner}\n` +
             `  billing manager    ${world.tokens.billing_manager}\n` +

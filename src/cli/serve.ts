@@ -37,12 +37,31 @@ export function serveCommand(program: Command): void {
             `  telemetry: POST ${server.url}/telemetry/v1/events\n` +
             "  directory: npx pilotlog apply <file>   (see examples/directory.yaml)\n",
         );
+        let stopping = false;
         const shutdown = (signal: string) => {
-          server.app.log.info({ signal }, "shutting down");
-          void server.close().then(() => process.exit(0));
+          if (stopping) {
+            // A second signal: the operator will not wait. The database recovers what was committed.
+            process.stderr.write(`${signal} again: exiting without waiting for requests in flight\n`);
+            process.exit(1);
+          }
+          stopping = true;
+          const started = Date.now();
+          server.app.log.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+          server.close().then(
+            () => {
+              process.stdout.write(
+                `pilotlog stopped (${signal}) in ${Date.now() - started} ms; data is closed cleanly.\n`,
+              );
+              process.exit(0);
+            },
+            (err: unknown) => {
+              process.stderr.write(`pilotlog could not close cleanly: ${(err as Error).message}\n`);
+              process.exit(1);
+            },
+          );
         };
-        process.once("SIGINT", () => shutdown("SIGINT"));
-        process.once("SIGTERM", () => shutdown("SIGTERM"));
+        process.on("SIGINT", () => shutdown("SIGINT"));
+        process.on("SIGTERM", () => shutdown("SIGTERM"));
       } catch (err) {
         fail(err);
       }

@@ -16,11 +16,12 @@ export interface Db extends Queryable {
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
   /**
-   * Only for an engine this process owns alone (PGlite): runs a read and returns its rows with a stamp that
-   * stays `writeStamp()` until any other statement runs. Lets a cache skip re-reading what nothing has touched.
+   * Runs a read and returns its rows with a stamp: while `writeStamp()` still equals it, nothing can have changed
+   * what the read saw (no statement of this process completed since it started and, on PostgreSQL, no other
+   * process announced a change on the `pilotlog_generation` channel). Lets a cache skip re-reading.
    */
   stampedRead?<T>(sql: string): Promise<{ rows: T[]; stamp: number }>;
-  /** The stamp of the last statement run (see `stampedRead`). */
+  /** The current stamp (see `stampedRead`); NaN, equal to nothing, while changes cannot be known. */
   writeStamp?(): number;
 }
 

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
+import { GenerationListener } from "./pg-listener.js";
 
 const parsers: Record<number, (v: string) => unknown> = {
   [TYPE_OIDS.date]: keepText,
@@ -15,21 +16,44 @@ const types = {
 /** A PostgreSQL server reached through a pool (`DATABASE_URL`). */
 export class PostgresDb implements Db {
   readonly engine = "postgres" as const;
-  private constructor(private readonly pool: pg.Pool) {}
+  /** Statements of this process completed (see `stampedRead`). */
+  private jobs = 0;
+  private listener: GenerationListener | null = null;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
 
   /** Connects and checks the server answers, so a wrong URL fails at start with the driver's reason. */
   static async open(url: string, options: { max?: number } = {}): Promise<PostgresDb> {
     const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10 });
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on("error", () => undefined);
-    const db = new PostgresDb(pool);
+    const db = new PostgresDb(pool, url);
     await db.query("SELECT 1");
     return db;
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const res = await this.pool.query(sql, params as unknown[]);
-    return res.rows as T[];
+    try {
+      const res = await this.pool.query(sql, params as unknown[]);
+      return res.rows as T[];
+    } finally {
+      this.jobs++;
+    }
+  }
+
+  async stampedRead<T>(sql: string): Promise<{ rows: T[]; stamp: number }> {
+    const stamp = this.writeStamp();
+    const res = await this.pool.query(sql);
+    return { rows: res.rows as T[], stamp };
+  }
+
+  /** Starts listening on first use, so only a serving process holds the extra connection. */
+  writeStamp(): number {
+    this.listener ??= new GenerationListener(this.url);
+    return this.jobs + this.listener.count();
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -47,14 +71,20 @@ export class PostgresDb implements Db {
       throw err;
     } finally {
       client.release();
+      this.jobs++;
     }
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+    try {
+      await this.pool.query(sql);
+    } finally {
+      this.jobs++;
+    }
   }
 
   async close(): Promise<void> {
+    await this.listener?.close();
     await this.pool.end();
   }
 }

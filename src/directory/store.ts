@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import { addDays } from "../util/time.js";
 import type { DirectoryFile, Grant, TeamSpec } from "./model.js";
 import { hashToken } from "./tokens.js";
@@ -367,7 +368,7 @@ export async function applyDirectory(
       (v) => typeof v === "object" && !Array.isArray(v) && Object.values(v).some((n) => n !== 0),
     );
   // Serving caches of principals and scopes key on this: any applied file makes them reload.
-  if (report.changed) await tx.query("SELECT nextval('directory_generation')");
+  if (report.changed) await tx.query(ADVANCE_DIRECTORY);
   return report;
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import { parseRfc3339 } from "../util/time.js";
 import { TOKEN_KINDS, type TokenKind } from "./model.js";
 import { hashToken, newTokenSecret } from "./tokens.js";
@@ -88,7 +89,7 @@ export async function createToken(tx: Queryable, t: NewToken): Promise<{ secret:
       );
     orgId = org.id;
   }
-  await tx.query("SELECT nextval('directory_generation')");
+  await tx.query(ADVANCE_DIRECTORY);
   const secret = newTokenSecret();
   const hash = hashToken(secret);
   await tx.query(
@@ -117,7 +118,7 @@ export async function revokeToken(tx: Queryable, id: string, now: Date): Promise
     throw new TokenRequestError(`no token with id ${id}: see \`npx pilotlog token list\``);
   if (rows.length > 1)
     throw new TokenRequestError(`id ${id} matches ${rows.length} tokens: give more digits`);
-  await tx.query("SELECT nextval('directory_generation')");
+  await tx.query(ADVANCE_DIRECTORY);
   await tx.query("UPDATE tokens SET revoked_at = coalesce(revoked_at, $2) WHERE hash = $1", [
     rows[0]!.hash,
     now.toISOString(),

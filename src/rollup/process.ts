@@ -1,4 +1,5 @@
 import type { Db } from "../db/db.js";
+import { ANNOUNCE_DAYS } from "../db/generation.js";
 import { loadDayDirectory } from "../directory/asof.js";
 import { addDays } from "../util/time.js";
 import { computeDay } from "./compute.js";
@@ -73,6 +74,7 @@ export async function processDay(db: Db, day: string, now: Date): Promise<DayRes
          active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
       [day, now.toISOString(), activeUsers, scopes.length],
     );
+    await tx.query(ANNOUNCE_DAYS);
     return {
       day,
       facts: facts.length,
