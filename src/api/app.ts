@@ -54,7 +54,8 @@ export function buildApp(
     logger: options.logger ?? false,
     genReqId: () => newRequestId(),
     bodyLimit: INGEST_LIMITS.maxBytes,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get GitHub's 503 body from the onRequest hook below, not Fastify's.
+    return503OnClosing: false,
     // Long path segments reach the routes, which answer 404 for names that cannot exist.
     routerOptions: { maxParamLength: 2000 },
     // Malformed URLs get GitHub's body too, never the framework's.
@@ -72,9 +73,20 @@ export function buildApp(
 
   const inflight = new InFlight();
   app.decorate("inflight", inflight);
-  app.addHook("onRequest", async () => inflight.start());
+  app.addHook("onRequest", async () => {
+    inflight.start();
+    if (inflight.closing) {
+      throw new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
+        headers: { "retry-after": "5" },
+      });
+    }
+  });
   // onSend, not onResponse: it runs once the handler has its answer, even when the client has already left.
-  app.addHook("onSend", async () => inflight.end());
+  app.addHook("onSend", async (_req, reply) => {
+    inflight.end();
+    // Keep-alive connections would hold shutdown open until the client drops them.
+    if (inflight.closing) reply.header("connection", "close");
+  });
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-github-request-id", req.id);

@@ -4,6 +4,8 @@
  */
 export class InFlight {
   private count = 0;
+  /** Set when shutdown begins: new requests get 503 and every answer closes its connection. */
+  closing = false;
   private waiters: (() => void)[] = [];
 
   start(): void {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { type Config, ConfigError, loadConfig, type RawFlags } from "../config/config.js";
 import type { Db } from "../db/db.js";
 import { LockHeldError, readLock } from "../db/lock.js";
-import { openDatabase } from "../db/open.js";
+import { DataFolderError, openDatabase } from "../db/open.js";
 import { type Clock, OffsetClock, systemClock } from "../util/clock.js";
 
 /** Errors whose message is written for the user (bad input to a command): printed without a stack trace. */
@@ -99,7 +99,8 @@ export function fail(err: unknown): void {
     err instanceof ConfigError ||
     err instanceof LockHeldError ||
     err instanceof ServerRefusal ||
-    err instanceof UserError
+    err instanceof UserError ||
+    err instanceof DataFolderError
   ) {
     process.stderr.write(`pilotlog: ${err.message}\n`);
   } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {

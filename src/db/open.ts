@@ -14,6 +14,9 @@ export interface OpenedDb {
   close(): Promise<void>;
 }
 
+/** The PGlite data folder exists but is not a database PGlite can open. */
+export class DataFolderError extends Error {}
+
 /** Hides the password of a connection URL for messages and logs. */
 export function redactUrl(url: string): string {
   try {
@@ -42,7 +45,15 @@ export async function openDatabase(opts: {
   const dir = resolve(opts.dataDir);
   const lock = new DataLock(dir, opts.command);
   try {
-    const db = await PgliteDb.open(join(dir, "pgdata"));
+    const pgdata = join(dir, "pgdata");
+    const db = await PgliteDb.open(pgdata).catch((err: unknown) => {
+      throw new DataFolderError(
+        `The embedded database in ${pgdata} cannot be opened (${(err as Error).message}). ` +
+          "It is not a complete database: most likely a first start was interrupted, or the folder was copied while " +
+          `in use. Move it away (mv ${pgdata} ${pgdata}.broken) and start again to create an empty one, or restore ` +
+          "the folder from a backup. Nothing was changed.",
+      );
+    });
     await migrate(db);
     return {
       db,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TelemetryEvent } from "../ingest/event.js";
 import { addCounts, factKeyString, foldEvent } from "../ingest/fold.js";
-import { computeDay } from "./compute.js";
+import { computeDay, DayAccumulator } from "./compute.js";
 import type { FactRow } from "./facts.js";
 import { serializeDocument } from "./serialize.js";
 
@@ -364,5 +364,30 @@ describe("computeDay: the day document of metrics-semantics.md", () => {
     }).get("org:1")!;
     expect(serializeDocument(again)).toEqual(serializeDocument(doc));
     expect(serializeDocument(doc).hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("DayAccumulator: computeDay in chunks", () => {
+  it("gives the same documents wherever the chunks split, even inside one user's rows", () => {
+    const byUser: Record<number, E[]> = {
+      1: [sug("vscode", "go", 3), acc("vscode", "go", 2), ide("vscode")],
+      2: [sug("vim", "rust", 4), sug("vim", "go", 1), web(), pr("o/r")],
+      3: [act(true)],
+      4: [sug("vscode", "go", 5), acc("vscode", "go", 5, "default", true), cop("vscode"), ins("vscode")],
+    };
+    const rows = facts(byUser);
+    const scopesOf = (u: number) => (u === 3 ? ["org:1"] : ["org:1", `team:${u % 2}`]);
+    const whole = computeDay({ day: D, facts: rows, scopesOf, customModels: new Map() });
+    for (let size = 1; size <= rows.length; size++) {
+      const chunked = new DayAccumulator(scopesOf);
+      for (let i = 0; i < rows.length; i += size) chunked.add(rows.slice(i, i + size));
+      chunked.add([]);
+      const docs = chunked.finish(D, new Map());
+      expect([...docs.keys()].sort()).toEqual([...whole.keys()].sort());
+      for (const [scope, doc] of whole)
+        expect(serializeDocument(docs.get(scope)!)).toEqual(serializeDocument(doc));
+      expect(chunked.facts).toBe(rows.length);
+      expect(chunked.activeUsers).toBe(4);
+    }
   });
 });

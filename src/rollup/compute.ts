@@ -17,32 +17,69 @@ export interface DayInput {
  * worked out once, then added once into each scope they belong to. Scopes without an active user are absent.
  */
 export function computeDay(input: DayInput): Map<string, DayDocument> {
-  const aggs = new Map<string, Agg>();
-  const { facts } = input;
-  let i = 0;
-  while (i < facts.length) {
-    const userId = facts[i]!.userId;
-    let j = i;
-    while (j < facts.length && facts[j]!.userId === userId) j++;
-    const scopes = input.scopesOf(userId);
-    if (scopes && scopes.length > 0) {
-      const user = newAgg();
-      for (let k = i; k < j; k++) addUserFact(user, facts[k]!);
-      for (const scope of scopes) {
-        let agg = aggs.get(scope);
-        if (!agg) {
-          agg = newAgg();
-          aggs.set(scope, agg);
-        }
-        mergeAgg(agg, user);
-      }
-    }
-    i = j;
+  const acc = new DayAccumulator(input.scopesOf);
+  acc.add(input.facts);
+  return acc.finish(input.day, input.customModels);
+}
+
+/**
+ * `computeDay` fed in chunks (facts sorted by user across all chunks), so a day of 100,000 users is never held in
+ * memory at once: only the per-scope aggregates and the rows of the user a chunk ends in.
+ */
+export class DayAccumulator {
+  private readonly aggs = new Map<string, Agg>();
+  private carry: readonly FactRow[] = [];
+  /** Facts read and users counted in at least one scope. */
+  facts = 0;
+  activeUsers = 0;
+
+  constructor(private readonly scopesOf: DayInput["scopesOf"]) {}
+
+  /** Adds the next facts; the last user's rows wait for the next call, which may hold more of them. */
+  add(chunk: readonly FactRow[]): void {
+    this.facts += chunk.length;
+    const rows = this.carry.length > 0 ? [...this.carry, ...chunk] : chunk;
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1]!.userId;
+    let cut = rows.length;
+    while (cut > 0 && rows[cut - 1]!.userId === last) cut--;
+    this.addUsers(rows, cut);
+    this.carry = rows.slice(cut);
   }
-  const docs = new Map<string, DayDocument>();
-  for (const [scope, agg] of aggs)
-    if (agg.active > 0) docs.set(scope, toDocument(input.day, agg, input.customModels));
-  return docs;
+
+  /** The documents of every scope with an active user. */
+  finish(day: string, customModels: ReadonlyMap<string, string | null>): Map<string, DayDocument> {
+    this.addUsers(this.carry, this.carry.length);
+    this.carry = [];
+    const docs = new Map<string, DayDocument>();
+    for (const [scope, agg] of this.aggs)
+      if (agg.active > 0) docs.set(scope, toDocument(day, agg, customModels));
+    return docs;
+  }
+
+  private addUsers(facts: readonly FactRow[], end: number): void {
+    let i = 0;
+    while (i < end) {
+      const userId = facts[i]!.userId;
+      let j = i;
+      while (j < end && facts[j]!.userId === userId) j++;
+      const scopes = this.scopesOf(userId);
+      if (scopes && scopes.length > 0) {
+        this.activeUsers++;
+        const user = newAgg();
+        for (let k = i; k < j; k++) addUserFact(user, facts[k]!);
+        for (const scope of scopes) {
+          let agg = this.aggs.get(scope);
+          if (!agg) {
+            agg = newAgg();
+            this.aggs.set(scope, agg);
+          }
+          mergeAgg(agg, user);
+        }
+      }
+      i = j;
+    }
+  }
 }
 
 /** Engaged users descending, then name ascending (code-unit order), so equal data gives equal bytes. */
