@@ -9,6 +9,7 @@ import type { AppContext } from "./context.js";
 import { ApiError, DOCS, errorBody } from "./errors.js";
 import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
+import { clientErrorHandler, LIMITS } from "./limits.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
 import { registerSandboxRoutes } from "./sandbox-routes.js";
 
@@ -53,7 +54,10 @@ export function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => newRequestId(),
-    bodyLimit: INGEST_LIMITS.maxBytes,
+    bodyLimit: LIMITS.bodyBytes,
+    requestTimeout: LIMITS.requestMs,
+    http: { maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs },
+    clientErrorHandler,
     // Requests arriving during shutdown get GitHub's 503 body from the onRequest hook below, not Fastify's.
     return503OnClosing: false,
     // Long path segments reach the routes, which answer 404 for names that cannot exist.
@@ -73,14 +77,7 @@ export function buildApp(
 
   const inflight = new InFlight();
   app.decorate("inflight", inflight);
-  app.addHook("onRequest", async () => {
-    inflight.start();
-    if (inflight.closing) {
-      throw new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
-        headers: { "retry-after": "5" },
-      });
-    }
-  });
+  app.addHook("onRequest", async () => inflight.start());
   // onSend, not onResponse: it runs once the handler has its answer, even when the client has already left.
   app.addHook("onSend", async (_req, reply) => {
     inflight.end();
@@ -94,6 +91,32 @@ export function buildApp(
     if (req.url.startsWith("/telemetry/") || req.url.startsWith("/_pilotlog/")) return;
     reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
   });
+
+  app.addHook("onRequest", async () => {
+    if (inflight.closing) {
+      throw new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
+        headers: { "retry-after": "5" },
+      });
+    }
+  });
+
+  const throttle = ctx.authThrottle;
+  if (throttle) {
+    app.addHook("onRequest", async (req) => {
+      if (req.headers.authorization === undefined || req.url.startsWith("/_pilotlog/")) return;
+      const wait = throttle.lockedFor(req.ip);
+      if (wait > 0) {
+        throw new ApiError(
+          "forbidden",
+          "Maximum number of login attempts exceeded. Please try again later.",
+          { headers: { "retry-after": String(wait) } },
+        );
+      }
+    });
+    app.addHook("onResponse", async (req, reply) => {
+      if (reply.statusCode === 401 && req.headers.authorization !== undefined) throttle.failed(req.ip);
+    });
+  }
 
   app.setErrorHandler((err, req, reply) => {
     const apiErr =

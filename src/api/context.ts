@@ -1,6 +1,7 @@
 import type { Db } from "../db/db.js";
 import type { Clock } from "../util/clock.js";
 import type { AnswerCache } from "./answer-cache.js";
+import type { AuthThrottle } from "./auth-throttle.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /** What the HTTP layer needs from the rest of pilotlog. */
@@ -12,6 +13,8 @@ export interface AppContext {
   answers: AnswerCache;
   /** Secret of the local admin routes the CLI uses while this server holds a PGlite folder. */
   adminToken?: string;
+  /** Temporary 403 for a client address after repeated bad credentials; absent: none (tests). */
+  authThrottle?: AuthThrottle;
   /** Per-token request budget of the GitHub routes; absent: no limit. */
   rateLimiter?: RateLimiter;
   /** Sandbox controls (`--sandbox`): move the clock, reset (and re-seed) the store. */

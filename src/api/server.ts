@@ -5,7 +5,9 @@ import { Scheduler } from "../rollup/scheduler.js";
 import type { Clock } from "../util/clock.js";
 import { AnswerCache } from "./answer-cache.js";
 import { buildApp } from "./app.js";
+import { AuthThrottle } from "./auth-throttle.js";
 import type { AppContext } from "./context.js";
+import { LIMITS } from "./limits.js";
 import { RateLimiter } from "./rate-limit.js";
 
 /**
@@ -48,6 +50,7 @@ export async function startServer(
     windowDays: config.windowDays,
     answers: new AnswerCache(),
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
+    authThrottle: new AuthThrottle(clock),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
@@ -67,6 +70,7 @@ export async function startServer(
     await opened.close();
     throw err;
   }
+  app.server.maxConnections = LIMITS.connections;
   const addr = app.server.address();
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;

@@ -53,7 +53,20 @@ interface SeatRow {
 }
 
 /** Seats valid today, assigned by the organization(s) or enterprise in `where`, with their holders' last activity. */
-function seats(db: Queryable, where: string, params: unknown[], today: string): Promise<SeatRow[]> {
+/** Which seats a listing reads; fixed SQL fragments, so no input is ever spliced into the statement. */
+const SEAT_FILTERS = {
+  org: "g.scope_kind = 'org' AND g.scope_id = $2",
+  enterprise:
+    "(g.scope_kind = 'ent' AND g.scope_id = $2) OR (g.scope_kind = 'org' AND g.scope_id IN (SELECT id FROM organizations WHERE enterprise_id = $2))",
+  member: "g.scope_kind = 'org' AND g.scope_id = $2 AND u.login_lower = lower($3)",
+} as const;
+
+function seats(
+  db: Queryable,
+  filter: keyof typeof SEAT_FILTERS,
+  params: unknown[],
+  today: string,
+): Promise<SeatRow[]> {
   return db.query<SeatRow>(
     `SELECT u.id AS user_id, u.login, o.id AS org_id, o.login AS org_login, g.since::text, g.until::text,
             ${ISO("coalesce(o.created_at, e.created_at)")} AS created_at, ${ISO("a.last_at")} AS last_at, a.editor, at.id AS team_id, at.slug AS team_slug, at.name AS team_name
@@ -62,7 +75,7 @@ function seats(db: Queryable, where: string, params: unknown[], today: string): 
      LEFT JOIN organizations o ON g.scope_kind = 'org' AND o.id = g.scope_id
      LEFT JOIN enterprises e ON g.scope_kind = 'ent' AND e.id = g.scope_id
      LEFT JOIN user_activity a ON a.user_id = u.id
-     WHERE g.role = 'seat' AND (${where})
+     WHERE g.role = 'seat' AND (${SEAT_FILTERS[filter]})
        AND (g.since IS NULL OR g.since <= $1::date) AND (g.until IS NULL OR g.until >= $1::date)
      ORDER BY u.login_lower, o.login_lower NULLS FIRST`,
     [today, ...params],
@@ -106,7 +119,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get("/orgs/:org/copilot/billing", { config: { docs: DOCS.billing } }, async (req, reply) => {
     const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.billing);
     const today = utcDay(ctx.clock.now());
-    const rows = await seats(ctx.db, "g.scope_kind = 'org' AND g.scope_id = $2", [org.id], today);
+    const rows = await seats(ctx.db, "org", [org.id], today);
     const since = `${today.slice(0, 7)}-01`;
     const active = rows.filter((r) => r.last_at && r.last_at.slice(0, 10) >= since).length;
     return sendJson(req, reply, {
@@ -131,7 +144,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.seats);
     const p = pageOf(req, 50, DOCS.seats);
     const today = utcDay(ctx.clock.now());
-    const rows = await seats(ctx.db, "g.scope_kind = 'org' AND g.scope_id = $2", [org.id], today);
+    const rows = await seats(ctx.db, "org", [org.id], today);
     const base = baseUrl(req);
     return sendJson(req, reply, {
       total_seats: rows.length,
@@ -146,12 +159,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
       const ent = await enterpriseFor(ctx, req, reply, ENT_ADMIN, DOCS.entSeats);
       const p = pageOf(req, 50, DOCS.entSeats);
       const today = utcDay(ctx.clock.now());
-      const rows = await seats(
-        ctx.db,
-        "(g.scope_kind = 'ent' AND g.scope_id = $2) OR (g.scope_kind = 'org' AND g.scope_id IN (SELECT id FROM organizations WHERE enterprise_id = $2))",
-        [ent.id],
-        today,
-      );
+      const rows = await seats(ctx.db, "enterprise", [ent.id], today);
       const base = baseUrl(req);
       return sendJson(req, reply, {
         total_seats: rows.length,
@@ -164,12 +172,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     const params = req.params as { org: string; username: string };
     const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.member);
     const today = utcDay(ctx.clock.now());
-    const [row] = await seats(
-      ctx.db,
-      "g.scope_kind = 'org' AND g.scope_id = $2 AND u.login_lower = lower($3)",
-      [org.id, pathName(params.username)],
-      today,
-    );
+    const [row] = await seats(ctx.db, "member", [org.id, pathName(params.username)], today);
     if (!row) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.member });
     return sendJson(req, reply, seatDetail(baseUrl(req), row, true, today));
   });
