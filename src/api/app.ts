@@ -56,7 +56,8 @@ export function buildApp(
     genReqId: () => newRequestId(),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestMs,
-    http: { maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs },
+    // A request without Host is served (links then use the address it came in on) rather than refused bodiless.
+    http: { maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs, requireHostHeader: false },
     clientErrorHandler,
     // Requests arriving during shutdown get GitHub's 503 body from the onRequest hook below, not Fastify's.
     return503OnClosing: false,
@@ -69,6 +70,16 @@ export function buildApp(
         .type("application/json; charset=utf-8")
         .send({ message: `Bad request: ${err.message}`, documentation_url: DOCS.rest, status: "400" });
     },
+  });
+
+  // Node answers an Expect other than 100-continue itself, with no body, unless someone listens.
+  app.server.on("checkExpectation", (req, res) => {
+    const body = JSON.stringify({
+      message: `Expectation Failed: "Expect: ${String(req.headers.expect).slice(0, 40)}" is not supported; only 100-continue is`,
+      documentation_url: DOCS.rest,
+      status: "417",
+    });
+    res.writeHead(417, { "content-type": "application/json; charset=utf-8", connection: "close" }).end(body);
   });
 
   // Bodies are read raw: ingestion decodes NDJSON/JSON/gzip itself, with its own limits and messages.

@@ -8,6 +8,7 @@ import type { AppContext } from "./context.js";
 import { acceptsGzip, GZIP_MIN_BYTES } from "./encoding.js";
 import { ApiError, DOCS } from "./errors.js";
 import { etagMatches } from "./github.js";
+import { requestOrigin, requestUrl } from "./origin.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
 import { type RateLimiter, rateHeaders } from "./rate-limit.js";
 import { policyAllows } from "./scopes.js";
@@ -68,13 +69,8 @@ async function serveMetrics(
     q.first <= q.last
       ? await ctx.answers.answer(ctx.db, generation, scope.key, q.first, q.last, q.page, q.perPage)
       : EMPTY_ANSWER;
-  const url = new URL(req.url, `${req.protocol}://${req.host}`);
-  const link = linkHeader(
-    `${req.protocol}://${req.host}${url.pathname}`,
-    url.searchParams,
-    q.page,
-    answer.pages,
-  );
+  const url = requestUrl(req);
+  const link = linkHeader(`${requestOrigin(req)}${url.pathname}`, url.searchParams, q.page, answer.pages);
   if (link) reply.header("link", link);
   const etag = answer.etag;
   reply.header("etag", etag);

@@ -16,6 +16,51 @@ export class DirectoryFileError extends Error {
   }
 }
 
+/** Line and column (1-based) of a position of `text`. */
+function lineColumn(text: string, at: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < at; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, column ${at - start + 1}`;
+}
+
+/**
+ * The first key that appears twice in one object of a JSON text (which JSON.parse has accepted), or null.
+ * JSON.parse keeps the last silently; YAML refuses such a file, and so do we. Iterative: any depth.
+ */
+function duplicateJsonKey(text: string): { key: string; at: number } | null {
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c ? 2 : 1;
+      const keys = stack[stack.length - 1];
+      if (keys && expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (keys.has(key)) return { key, at: i };
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c) expectKey = stack[stack.length - 1] != null;
+  }
+  return null;
+}
+
 /**
  * Parses a directory file (YAML, or JSON when the name ends in `.json`) and validates it against
  * spec/directory-file.md. `known` holds the enterprise slugs and organization logins (lowercase) already in the
@@ -26,25 +71,40 @@ export function parseDirectoryFile(
   fileName: string,
   known: { enterprises: ReadonlySet<string>; organizations: ReadonlySet<string> },
 ): DirectoryFile {
+  const isJson = fileName.toLowerCase().endsWith(".json");
+  const refuse = (reason: string): never => {
+    throw new DirectoryFileError([{ file: fileName, path: "(root)", reason }]);
+  };
+  // A byte order mark (some editors write one) is not part of the content.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Text read from bytes that are not UTF-8 holds U+FFFD where they were: refuse it rather than store it in names.
+  const replaced = body.indexOf("\ufffd");
+  if (replaced !== -1) {
+    refuse(
+      `not valid UTF-8 at ${lineColumn(body, replaced)} (bytes that are not UTF-8 were read as U+FFFD, the replacement character): save the file as UTF-8`,
+    );
+  }
   let raw: unknown;
   try {
-    raw = fileName.toLowerCase().endsWith(".json")
-      ? text.trim() === ""
-        ? null
-        : JSON.parse(text)
-      : parseYaml(text);
+    raw = isJson ? (body.trim() === "" ? null : JSON.parse(body)) : parseYaml(body);
   } catch (err) {
     const where =
       err instanceof YAMLParseError && err.linePos
         ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}`
         : "";
-    throw new DirectoryFileError([
-      {
-        file: fileName,
-        path: "(root)",
-        reason: `not valid ${fileName.endsWith(".json") ? "JSON" : "YAML"}${where}: ${(err as Error).message.split("\n")[0]}`,
-      },
-    ]);
+    const first = (err as Error).message.split("\n")[0]!;
+    refuse(
+      `not valid ${isJson ? "JSON" : "YAML"}${where}: ${first.length > 200 ? `${first.slice(0, 200)}…` : first}`,
+    );
+  }
+  if (isJson) {
+    const dup = duplicateJsonKey(body);
+    if (dup) {
+      const key = dup.key.length > 40 ? `${dup.key.slice(0, 40)}…` : dup.key;
+      refuse(
+        `the key ${JSON.stringify(key)} appears twice in one object at ${lineColumn(body, dup.at)}: merge the two (JSON would keep only the last)`,
+      );
+    }
   }
   const checker = new Checker(fileName, known);
   const file = checker.root(raw);

@@ -27,6 +27,33 @@ function hasControlCharacter(s: string): boolean {
   return false;
 }
 
+/** A UTF-16 surrogate without its pair (from a `\ud800` escape): not a character, and no UTF-8 can hold it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** A permission name of a fine-grained token or app: `copilot_business`, `administration`… */
+const PERMISSION = /^[a-z_]{1,64}$/;
+
+/**
+ * What the file holds at a place, for a message: short (a long text is cut, a list or a mapping is named, not
+ * printed) and never recursive, so a value nested 100,000 levels deep cannot overflow the stack.
+ */
+function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string")
+    return v.length > 60 ? `${JSON.stringify(v.slice(0, 60))}… (${v.length} characters)` : JSON.stringify(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "an invalid date" : v.toISOString();
+  if (Array.isArray(v)) return v.length === 0 ? "an empty list" : "a list";
+  if (v instanceof Uint8Array) return "binary data";
+  if (typeof v === "object" && v !== null) return "a mapping";
+  return String(v);
+}
+
+/** A key of the file as part of a path or message: cut when long. */
+const keyText = (k: string) => (k.length > 40 ? `${k.slice(0, 40)}…` : k);
+
+/** A date PostgreSQL can store: years 0001 to 9999 (year 0000 does not exist). */
+const storableYear = (y: number) => y >= 1 && y <= 9999;
+
 /** Levenshtein distance, for "did you mean" hints on misspelt fields. */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -69,10 +96,11 @@ export class Checker {
     }
     for (const key of Object.keys(v)) {
       if (allowed.includes(key)) continue;
-      const near = allowed.find((a) => distance(a, key) <= 2);
+      // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
+      const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
       this.fail(
-        `${path}.${key}`,
-        `unknown field "${key}"${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
+        `${path}.${keyText(key)}`,
+        `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
       );
     }
     return v as Obj;
@@ -89,30 +117,41 @@ export class Checker {
 
   private login(v: unknown, path: string, what = "login"): string | null {
     if (typeof v === "string" && LOGIN.test(v)) return v;
-    this.fail(path, `${JSON.stringify(v)} is not a valid ${what} (1–39 letters, digits or "-")`);
+    this.fail(path, `${show(v)} is not a valid ${what} (1–39 letters, digits or "-")`);
     return null;
   }
 
   private day(v: unknown, path: string): string | null {
     if (v === undefined || v === null) return null;
-    const s = v instanceof Date ? v.toISOString().slice(0, 10) : v;
-    if (typeof s === "string" && isDay(s)) return s;
-    this.fail(path, `${JSON.stringify(v)} is not a date: write YYYY-MM-DD, e.g. 2026-11-10`);
+    const s = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v;
+    if (typeof s === "string" && isDay(s) && storableYear(Number(s.slice(0, 4)))) return s;
+    this.fail(path, `${show(v)} is not a date: write YYYY-MM-DD (years 0001–9999), e.g. 2026-11-10`);
     return null;
   }
 
   private str(v: unknown, path: string, fallback: string): string {
     if (v === undefined || v === null) return fallback;
-    // Control characters (NUL above all) cannot be stored in PostgreSQL text and have no place in a name.
-    if (typeof v === "string" && v.length > 0 && v.length <= 255 && !hasControlCharacter(v)) return v;
-    this.fail(path, "must be a text of 1–255 characters without control characters");
+    // Control characters (NUL above all) cannot be stored in PostgreSQL text and have no place in a name; a lone
+    // surrogate would be stored as U+FFFD, so the same file would change the name on every apply.
+    if (
+      typeof v === "string" &&
+      v.length > 0 &&
+      v.length <= 255 &&
+      !hasControlCharacter(v) &&
+      !LONE_SURROGATE.test(v)
+    )
+      return v;
+    this.fail(
+      path,
+      "must be a text of 1–255 characters without control characters or lone surrogates (\\ud800…\\udfff escapes)",
+    );
     return fallback;
   }
 
   private oneOf<T extends string>(v: unknown, path: string, values: readonly T[], fallback: T): T {
     if (v === undefined || v === null) return fallback;
     if (typeof v === "string" && (values as readonly string[]).includes(v)) return v as T;
-    this.fail(path, `must be one of ${values.join(", ")}, got ${JSON.stringify(v)}`);
+    this.fail(path, `must be one of ${values.join(", ")}, got ${show(v)}`);
     return fallback;
   }
 
@@ -240,8 +279,9 @@ export class Checker {
       seats: this.grants(o.seats, `${p}.seats`, true),
       teams: this.teams(o.teams, `${p}.teams`),
     };
+    const teamSlugs = new Set(spec.teams.map((t) => t.slug));
     spec.seats.forEach((g, i) => {
-      if (g.assigningTeam && !spec.teams.some((t) => t.slug === g.assigningTeam)) {
+      if (g.assigningTeam && !teamSlugs.has(g.assigningTeam)) {
         this.fail(
           `${p}.seats[${i}].assigning_team`,
           `no team "${g.assigningTeam}" in this organization's teams: add it under teams`,
@@ -251,10 +291,16 @@ export class Checker {
     return login ? spec : null;
   }
 
-  private user(item: unknown, p: string): UserSpec | null {
+  private user(item: unknown, p: string, seen: Set<string>): UserSpec | null {
     const o = this.object(item, p, ["login", "telemetry"]);
     if (!o) return null;
     const login = this.login(o.login, `${p}.login`);
+    if (login && seen.has(login.toLowerCase()))
+      this.fail(
+        `${p}.login`,
+        `user "${login}" appears twice (logins are case-insensitive): merge the two entries`,
+      );
+    if (login) seen.add(login.toLowerCase());
     if (o.telemetry !== undefined && typeof o.telemetry !== "boolean")
       this.fail(`${p}.telemetry`, "must be true or false");
     return login ? { login, telemetry: o.telemetry !== false } : null;
@@ -264,7 +310,7 @@ export class Checker {
     const o = this.object(item, p, ["name", "training_date", "owner"]);
     if (!o) return null;
     if (typeof o.name !== "string" || !MODEL.test(o.name)) {
-      this.fail(`${p}.name`, `${JSON.stringify(o.name)} is not a model name (1–64 letters, digits or ._+#-)`);
+      this.fail(`${p}.name`, `${show(o.name)} is not a model name (1–64 letters, digits or ._+#-)`);
       return null;
     }
     if (seen.has(o.name))
@@ -295,7 +341,7 @@ export class Checker {
       this.fail(`${p}.token`, "this secret is used twice: every token needs its own");
     if (secret) seen.add(secret);
     if (!(TOKEN_KINDS as readonly unknown[]).includes(o.kind)) {
-      this.fail(`${p}.kind`, `must be one of ${TOKEN_KINDS.join(", ")}, got ${JSON.stringify(o.kind)}`);
+      this.fail(`${p}.kind`, `must be one of ${TOKEN_KINDS.join(", ")}, got ${show(o.kind)}`);
       return null;
     }
     const kind = o.kind as TokenKind;
@@ -315,7 +361,7 @@ export class Checker {
         );
       this.list(o.scopes, `${p}.scopes`).forEach((s, i) => {
         if (typeof s === "string" && /^[a-z_:]{1,64}$/.test(s)) scopes.push(s);
-        else this.fail(`${p}.scopes[${i}]`, `${JSON.stringify(s)} is not a scope such as read:org`);
+        else this.fail(`${p}.scopes[${i}]`, `${show(s)} is not a scope such as read:org`);
       });
     }
     let resourceOwner: string | null = null;
@@ -348,18 +394,28 @@ export class Checker {
         this.fail(`${p}.permissions`, "must be a mapping such as { copilot_business: read }");
       else
         for (const [k, v] of Object.entries(o.permissions)) {
-          if (v === "read" || v === "write") permissions[k] = v;
-          else this.fail(`${p}.permissions.${k}`, `must be read or write, got ${JSON.stringify(v)}`);
+          // Stored as jsonb: a NUL (or any odd key) would fail there, after validation said yes.
+          if (!PERMISSION.test(k))
+            this.fail(
+              `${p}.permissions.${keyText(k)}`,
+              `${show(k)} is not a permission name such as copilot_business (lowercase letters and _)`,
+            );
+          else if (v === "read" || v === "write") permissions[k] = v;
+          else this.fail(`${p}.permissions.${k}`, `must be read or write, got ${show(v)}`);
         }
     }
     let expiresAt: string | null = null;
     if (o.expires_at !== undefined && o.expires_at !== null) {
-      const s = o.expires_at instanceof Date ? o.expires_at.toISOString() : o.expires_at;
-      if (typeof s === "string" && parseRfc3339(s)) expiresAt = parseRfc3339(s)!.toISOString();
+      const s =
+        o.expires_at instanceof Date && !Number.isNaN(o.expires_at.getTime())
+          ? o.expires_at.toISOString()
+          : o.expires_at;
+      const at = typeof s === "string" ? parseRfc3339(s) : null;
+      if (at && storableYear(at.getUTCFullYear())) expiresAt = at.toISOString();
       else
         this.fail(
           `${p}.expires_at`,
-          `${JSON.stringify(o.expires_at)} is not an RFC 3339 timestamp such as 2027-01-01T00:00:00Z`,
+          `${show(o.expires_at)} is not an RFC 3339 timestamp such as 2027-01-01T00:00:00Z (years 0001–9999 in UTC)`,
         );
     }
     return secret ? { token: secret, user, kind, scopes, resourceOwner, permissions, expiresAt } : null;
@@ -389,10 +445,11 @@ export class Checker {
         .filter((x): x is T => x !== null);
     const models = new Set<string>();
     const secrets = new Set<string>();
+    const users = new Set<string>();
     const file: DirectoryFile = {
       enterprises: each("enterprises", (x, p) => this.enterprise(x, p)),
       organizations: each("organizations", (x, p) => this.organization(x, p)),
-      users: each("users", (x, p) => this.user(x, p)),
+      users: each("users", (x, p) => this.user(x, p, users)),
       customModels: each("custom_models", (x, p) => this.model(x, p, models)),
       tokens: each("tokens", (x, p) => this.token(x, p, secrets)),
     };

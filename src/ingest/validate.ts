@@ -12,8 +12,24 @@ const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 /** Thrown inside validation only, caught once per event: keeps each check a single line. */
 class Invalid extends Error {}
 
-const show = (v: unknown) =>
-  typeof v === "string" ? JSON.stringify(v) : v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v));
+/**
+ * The largest `lines` of one event. Unbounded, 1,025 events of 2^53 lines overflowed a day's 64-bit counter (a
+ * 500); at this bound it takes 9 × 10^12 events.
+ */
+export const MAX_LINES = 1_000_000;
+
+/**
+ * What was sent, for a message: short (a long string is cut, a list or an object is named, not printed) and
+ * never recursive, so a value nested 100,000 levels deep cannot overflow the stack.
+ */
+function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string")
+    return v.length > 80 ? `${JSON.stringify(v.slice(0, 80))}… (${v.length} characters)` : JSON.stringify(v);
+  if (Array.isArray(v)) return v.length === 0 ? "an empty array" : "an array";
+  if (typeof v === "object" && v !== null) return "an object";
+  return String(v);
+}
 
 function name(o: Record<string, unknown>, field: string, required: boolean): string | null {
   const v = o[field];
@@ -29,8 +45,8 @@ function name(o: Record<string, unknown>, field: string, required: boolean): str
 
 function lines(o: Record<string, unknown>): number {
   const v = o.lines;
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
-    throw new Invalid(`"lines" must be an integer ≥ 0, got ${show(v)}`);
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0 || v > MAX_LINES)
+    throw new Invalid(`"lines" must be an integer ≥ 0 and at most ${MAX_LINES}, got ${show(v)}`);
   return v;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type FieldError } from "../errors.js";
 import { etagMatches } from "../github.js";
+import { requestOrigin, requestUrl } from "../origin.js";
 import { linkHeader, positiveParam } from "../query.js";
 
 /** `page` and `per_page` as GitHub reads them on list endpoints (per_page at most 100). */
@@ -22,7 +23,7 @@ export function pageOf(
 
 /** The base URL of this server as the client reached it (for URLs inside bodies and the Link header). */
 export function baseUrl(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}${req.url.startsWith("/api/v3/") ? "/api/v3" : ""}`;
+  return `${requestOrigin(req)}${req.url.startsWith("/api/v3/") ? "/api/v3" : ""}`;
 }
 
 /** Sends a JSON body with GitHub's ETag/304 handling. */
@@ -43,8 +44,8 @@ export function pageItems<T>(
   p: { page: number; perPage: number },
 ): T[] {
   const pages = Math.max(1, Math.ceil(items.length / p.perPage));
-  const url = new URL(req.url, `${req.protocol}://${req.host}`);
-  const link = linkHeader(`${req.protocol}://${req.host}${url.pathname}`, url.searchParams, p.page, pages);
+  const url = requestUrl(req);
+  const link = linkHeader(`${requestOrigin(req)}${url.pathname}`, url.searchParams, p.page, pages);
   if (link) reply.header("link", link);
   return items.slice((p.page - 1) * p.perPage, p.page * p.perPage);
 }
