@@ -1,6 +1,6 @@
 import type { Db } from "../db/db.js";
 import { ANNOUNCE_DAYS } from "../db/generation.js";
-import { loadDayDirectory } from "../directory/asof.js";
+import { type DayDirectory, loadDayDirectory } from "../directory/asof.js";
 import { addDays } from "../util/time.js";
 import { DayAccumulator } from "./compute.js";
 import type { FactRow } from "./facts.js";
@@ -35,7 +35,12 @@ export async function processDay(db: Db, day: string, now: Date): Promise<DayRes
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [DAY_LOCK_BASE, Date.parse(day) / 86_400_000]);
     await tx.query("DELETE FROM dirty_days WHERE day = $1", [day]);
-    const dir = await loadDayDirectory(tx, day);
+    // A day without activity has no documents: skip loading the directory as of that day (0.4 s at 100,000 users
+    // on PostgreSQL, seconds on PGlite), which dominated catching up a window of quiet days.
+    const [any] = await tx.query("SELECT 1 FROM facts WHERE day = $1 LIMIT 1", [day]);
+    const dir: DayDirectory = any
+      ? await loadDayDirectory(tx, day)
+      : { scopesOf: new Map(), seatedMembers: new Map(), customModels: new Map() };
     // Read through a cursor, a chunk at a time: memory stays flat whatever the day's size (issue 6).
     await tx.query(
       `DECLARE day_facts NO SCROLL CURSOR FOR
