@@ -63,15 +63,17 @@ async function serveMetrics(
   if (!policyAllows(route, scope))
     throw new ApiError("policy_disabled", undefined, { documentationUrl: docs });
 
-  const window = windowOf(utcDay(now), ctx.windowDays);
+  const window = windowFor(utcDay(now), ctx.windowDays);
   const q = parseMetricsQuery(req.query as Record<string, string>, { ...window, days: ctx.windowDays }, docs);
   const answer =
     q.first <= q.last
       ? await ctx.answers.answer(ctx.db, generation, scope.key, q.first, q.last, q.page, q.perPage)
       : EMPTY_ANSWER;
-  const url = requestUrl(req);
-  const link = linkHeader(`${requestOrigin(req)}${url.pathname}`, url.searchParams, q.page, answer.pages);
-  if (link) reply.header("link", link);
+  if (answer.pages > 1) {
+    const url = requestUrl(req);
+    const link = linkHeader(`${requestOrigin(req)}${url.pathname}`, url.searchParams, q.page, answer.pages);
+    if (link) reply.header("link", link);
+  }
   const etag = answer.etag;
   reply.header("etag", etag);
   reply.header("cache-control", "private, max-age=60, s-maxage=60");
@@ -87,6 +89,15 @@ async function serveMetrics(
     return reply.send(await ctx.answers.gzip(answer));
   }
   return reply.send(answer.body);
+}
+
+let lastWindow: { key: string; window: ReturnType<typeof windowOf> } | null = null;
+
+/** `windowOf`, remembered for the current day: it is the same for every request of a day. */
+function windowFor(today: string, days: number): ReturnType<typeof windowOf> {
+  const key = `${today}|${days}`;
+  if (lastWindow?.key !== key) lastWindow = { key, window: windowOf(today, days) };
+  return lastWindow.window;
 }
 
 /** Counts the request against the token's budget and sets the headers; 403 once the budget is spent. */
