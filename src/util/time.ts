@@ -4,9 +4,17 @@ const DAY_MS = 86_400_000;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const PLAIN_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The UTC date of an instant, as `YYYY-MM-DD`. */
+let memoDay = Number.NaN;
+let memoText = "";
+
+/** The UTC date of an instant, as `YYYY-MM-DD` (the last day's text is kept: every request asks for today). */
 export function utcDay(instant: Date): string {
-  return instant.toISOString().slice(0, 10);
+  const day = Math.floor(instant.getTime() / DAY_MS);
+  if (day !== memoDay) {
+    memoText = instant.toISOString().slice(0, 10);
+    memoDay = day;
+  }
+  return memoText;
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
