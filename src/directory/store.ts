@@ -187,23 +187,37 @@ export async function applyDirectory(
       `SELECT id, slug, name FROM teams WHERE ${parent} = $1`,
       [parentId],
     );
-    for (const t of teams) {
-      const old = existing.find((x) => x.slug === t.slug);
-      const [row] = old
-        ? await tx.query<{ id: number }>("UPDATE teams SET name = $1 WHERE id = $2 RETURNING id", [
-            t.name,
-            old.id,
-          ])
-        : await tx.query<{ id: number }>(
-            `INSERT INTO teams (${parent}, slug, name) VALUES ($1, $2, $3) RETURNING id`,
-            [parentId, t.slug, t.name],
+    // Maps and one INSERT for all new teams: a file with tens of thousands of teams must not cost a query and a
+    // scan per team.
+    const bySlug = new Map(existing.map((x) => [x.slug, x]));
+    const fresh = teams.filter((t) => !bySlug.has(t.slug));
+    const created =
+      fresh.length === 0
+        ? []
+        : await tx.query<{ id: number; slug: string }>(
+            `INSERT INTO teams (${parent}, slug, name)
+             SELECT $1, s, n FROM unnest($2::text[], $3::text[]) AS x(s, n) RETURNING id, slug`,
+            [parentId, fresh.map((t) => t.slug), fresh.map((t) => t.name)],
           );
-      if (!old) report.teams.created++;
-      else if (old.name !== t.name) report.teams.updated++;
-      scopes.push({ kind, id: row!.id, grants: [{ role: "member", list: t.members }] });
-      if (parent === "org_id") teamIds.set(`org:${parentId}:${t.slug}`, row!.id);
+    const createdId = new Map(created.map((r) => [r.slug, r.id]));
+    for (const t of teams) {
+      const old = bySlug.get(t.slug);
+      let id: number;
+      if (old) {
+        id = old.id;
+        if (old.name !== t.name) {
+          await tx.query("UPDATE teams SET name = $1 WHERE id = $2", [t.name, old.id]);
+          report.teams.updated++;
+        }
+      } else {
+        id = createdId.get(t.slug)!;
+        report.teams.created++;
+      }
+      scopes.push({ kind, id, grants: [{ role: "member", list: t.members }] });
+      if (parent === "org_id") teamIds.set(`org:${parentId}:${t.slug}`, id);
     }
-    for (const gone of existing.filter((x) => !teams.some((t) => t.slug === x.slug))) {
+    const wanted = new Set(teams.map((t) => t.slug));
+    for (const gone of existing.filter((x) => !wanted.has(x.slug))) {
       await tx.query("DELETE FROM grants WHERE scope_kind = $1 AND scope_id = $2", [kind, gone.id]);
       await tx.query("DELETE FROM day_documents WHERE scope = $1", [`${kind}:${gone.id}`]);
       await tx.query("DELETE FROM teams WHERE id = $1", [gone.id]);
