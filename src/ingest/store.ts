@@ -15,9 +15,17 @@ export interface StoreResult {
   dropped: number;
 }
 
-/** 128 bits of md5 are plenty to tell event ids apart, and a uuid column keeps the dedupe index compact. */
-function idHash(id: string): string {
-  const h = createHash("md5").update(id, "utf8").digest("hex");
+/**
+ * 128 bits of md5 are plenty to tell event ids apart, and a uuid column keeps the dedupe index compact. An id with a
+ * lone surrogate (JSON allows `"\ud800"`) has no UTF-8 form, and encoding it would turn every such surrogate into
+ * U+FFFD, so different ids would collide: those are hashed from their UTF-16 code units, behind a prefix no UTF-8
+ * text starts with. Well-formed ids keep the hash they always had.
+ */
+export function idHash(id: string): string {
+  const hash = createHash("md5");
+  if (id.isWellFormed()) hash.update(id, "utf8");
+  else hash.update(Buffer.from([0xff])).update(id, "utf16le");
+  const h = hash.digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
