@@ -10,15 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScratchDatabase } from "../src/db/scratch.js";
 import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
-import { startProcess, stop } from "./spawn.js";
+import { startPilotlog, startProcess, stop } from "./spawn.js";
 
 const quick = process.argv.includes("--quick");
 const usersFlag = process.argv.indexOf("--users");
 const users = usersFlag > 0 ? Number(process.argv[usersFlag + 1]) : quick ? 500 : 20_000;
-// BENCH_CPU_PROF=folder writes a V8 CPU profile of each pilotlog server (open it in Chrome DevTools).
-const profile = process.env.BENCH_CPU_PROF
-  ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
-  : [];
 const TODAY = "2026-11-20";
 const CLIENTS = 8;
 
@@ -74,23 +70,7 @@ for (const engine of engines) {
   const scratch =
     engine === "postgres" ? await createScratchDatabase(process.env.DATABASE_URL!, "pilotlog_bench") : null;
   const env = { ...process.env, DATABASE_URL: scratch?.url ?? "" };
-  const server = await startProcess(
-    [
-      ...profile,
-      "bin/pilotlog.js",
-      "serve",
-      "--data",
-      dir,
-      "--port",
-      "0",
-      "--now",
-      `${TODAY}T12:00:00Z`,
-      "--log-level",
-      "warn",
-    ],
-    env,
-    /serving (http:\/\/\S+)/,
-  );
+  const server = await startPilotlog(dir, env, `${TODAY}T12:00:00Z`);
   const file = join(dir, "world.json");
   writeFileSync(file, JSON.stringify(worldDirectory(world)));
   const apply = spawn(process.execPath, ["bin/pilotlog.js", "apply", file, "--data", dir], {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { memoryOf, startProcess, stop } from "./spawn.js";
+import { memoryOf, startPilotlog, stop } from "./spawn.js";
 import { DAY, OWNER_TOKEN, open, seed, TODAY } from "./world.js";
 
 const quick = process.argv.includes("--quick");
@@ -36,23 +36,11 @@ for (const engine of engines) {
   const { db, url: dbUrl, close } = await open(engine, join(dir, "pgdata"));
   const events = await seed(db, users);
   if (engine === "pglite") await db.close();
-  const server = await startProcess(
-    [
-      "bin/pilotlog.js",
-      "serve",
-      "--data",
-      dir,
-      "--port",
-      "0",
-      "--now",
-      `${TODAY}T12:00:00Z`,
-      "--rate-limit",
-      "0",
-      "--log-level",
-      "warn",
-    ],
+  const server = await startPilotlog(
+    dir,
     { ...process.env, DATABASE_URL: engine === "postgres" ? dbUrl! : "" },
-    /serving (http:\/\/\S+)/,
+    `${TODAY}T12:00:00Z`,
+    ["--rate-limit", "0"],
   );
   const pid = server.child.pid!;
   const processS = await processed(server.url);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { processDay } from "../src/rollup/process.js";
-import { startProcess, stop } from "./spawn.js";
+import { startPilotlog, startProcess, stop } from "./spawn.js";
 import { DAY, OWNER_TOKEN, open, seed, TODAY } from "./world.js";
 
 const quick = process.argv.includes("--quick");
@@ -19,10 +19,6 @@ const usersArg = process.argv.indexOf("--users");
 const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 3_000 : 100_000;
 const duration = quick ? 3 : 15;
 const PATH = "/orgs/bench-a/copilot/metrics";
-// BENCH_CPU_PROF=folder writes a V8 CPU profile of each pilotlog server (open it in Chrome DevTools).
-const profile = process.env.BENCH_CPU_PROF
-  ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
-  : [];
 
 async function load(
   url: string,
@@ -75,25 +71,7 @@ for (const engine of engines) {
   await db.query("DELETE FROM dirty_days"); // the directory's arrival marked every day; they are done
   if (engine === "pglite") await db.close();
   const env = { ...process.env, DATABASE_URL: engine === "postgres" ? dbUrl! : "" };
-  const server = await startProcess(
-    [
-      ...profile,
-      "bin/pilotlog.js",
-      "serve",
-      "--data",
-      dir,
-      "--port",
-      "0",
-      "--now",
-      `${TODAY}T12:00:00Z`,
-      "--rate-limit",
-      "0",
-      "--log-level",
-      "warn",
-    ],
-    env,
-    /serving (http:\/\/\S+)/,
-  );
+  const server = await startPilotlog(dir, env, `${TODAY}T12:00:00Z`, ["--rate-limit", "0"]);
   const body = Buffer.from(
     await (
       await fetch(`${server.url}${PATH}`, { headers: { authorization: `Bearer ${OWNER_TOKEN}` } })

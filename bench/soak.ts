@@ -12,7 +12,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { createScratchDatabase } from "../src/db/scratch.js";
 import { buildWorld, simulate, worldDirectory, worldRoutes } from "../src/simulate/index.js";
-import { memoryOf, startProcess, stop } from "./spawn.js";
+import { memoryOf, startPilotlog, stop } from "./spawn.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -40,24 +40,7 @@ const cli = (...args: string[]) => {
 };
 
 const world = buildWorld({ users, seed: "soak", today: TODAY });
-const server = await startProcess(
-  [
-    "bin/pilotlog.js",
-    "serve",
-    "--data",
-    dir,
-    "--port",
-    "0",
-    "--now",
-    NOW,
-    "--rate-limit",
-    "0",
-    "--log-level",
-    "warn",
-  ],
-  env,
-  /serving (http:\/\/\S+)/,
-);
+const server = await startPilotlog(dir, env, NOW, ["--rate-limit", "0"]);
 const relay = { authorization: `Bearer ${world.tokens.relay}`, "content-type": "application/x-ndjson" };
 const failures: string[] = [];
 try {

@@ -39,3 +39,36 @@ export async function memoryOf(pid: number): Promise<{ rss: number; peak: number
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
+
+/**
+ * Starts `pilotlog serve` (the built CLI) in its own process on a free port over `dataDir` (or DATABASE_URL in
+ * `env`), with the clock at `now`, quiet logs and `extra` flags. BENCH_CPU_PROF=folder adds a V8 CPU profile.
+ */
+export function startPilotlog(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  now: string,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const profile = process.env.BENCH_CPU_PROF
+    ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF]
+    : [];
+  return startProcess(
+    [
+      ...profile,
+      "bin/pilotlog.js",
+      "serve",
+      "--data",
+      dataDir,
+      "--port",
+      "0",
+      "--now",
+      now,
+      "--log-level",
+      "warn",
+      ...extra,
+    ],
+    env,
+    /serving (http:\/\/\S+)/,
+  );
+}
