@@ -40,6 +40,13 @@ export class AnswerCache {
   private readonly principals: Lru<{ generation: string; principal: Principal }>;
   private readonly scopes: Lru<{ generation: string; scope: ResolvedScope }>;
   private readonly compressed = new WeakMap<Answer, Promise<Buffer>>();
+  /** The generation query running, and the one requests arriving meanwhile will share. */
+  private current: Promise<string> | null = null;
+  private following: Promise<string> | null = null;
+  /** The last generation read, with its stamp (NaN where the engine gives none): see `Db.stampedRead`. */
+  private stamped: { generation: string; stamp: number } | null = null;
+  /** Generation reads sent to the database (diagnostics and tests). */
+  generationReads = 0;
 
   /**
    * @param maxEntries entries kept per kind (answers, day rows, principals, scopes)
@@ -131,9 +138,6 @@ export class AnswerCache {
     return this.pages.set(key, { generation, answer }).answer;
   }
 
-  private current: Promise<string> | null = null;
-  private following: Promise<string> | null = null;
-
   /**
    * The current generation of everything served: processed days (a sequence every `processDay` advances, and
    * their count) and the directory (advanced by `apply` and token changes). Read it first, then what it guards,
@@ -147,15 +151,13 @@ export class AnswerCache {
   generation(db: Queryable | Db): Promise<string> {
     return this.currentGeneration(db).catch((err: unknown) => {
       // The database went away: what was already served stays served (from memory) until it is back.
-      if (this.lastKnown !== null && isDatabaseUnavailable(err)) return this.lastKnown;
+      if (this.stamped !== null && isDatabaseUnavailable(err)) return this.stamped.generation;
       throw err;
     });
   }
 
-  private lastKnown: string | null = null;
-
   private currentGeneration(db: Queryable | Db): Promise<string> {
-    // On PGlite nothing but this process runs statements: if none ran since the last read, nothing changed.
+    // Nothing changed since the last read (PGlite: no other statement ran; PostgreSQL: none of ours, none announced).
     if (this.stamped && "writeStamp" in db && db.writeStamp?.() === this.stamped.stamp)
       return Promise.resolve(this.stamped.generation);
     if (!this.current) return this.start(db);
@@ -166,23 +168,16 @@ export class AnswerCache {
     return this.following;
   }
 
-  private stamped: { generation: string; stamp: number } | null = null;
-
-  /** Generation reads sent to the database (diagnostics and tests). */
-  generationReads = 0;
-
   private start(db: Queryable | Db): Promise<string> {
     this.generationReads++;
-    const p =
+    const read =
       "stampedRead" in db && db.stampedRead
-        ? db.stampedRead<{ g: string }>(GENERATION_SQL).then(({ rows, stamp }) => {
-            this.stamped = { generation: rows[0]!.g, stamp };
-            return rows[0]!.g;
-          })
-        : db.query<{ g: string }>(GENERATION_SQL).then((rows) => rows[0]!.g);
-    p.then((g) => {
-      this.lastKnown = g;
-    }, noop);
+        ? db.stampedRead<{ g: string }>(GENERATION_SQL)
+        : db.query<{ g: string }>(GENERATION_SQL).then((rows) => ({ rows, stamp: Number.NaN }));
+    const p = read.then(({ rows, stamp }) => {
+      this.stamped = { generation: rows[0]!.g, stamp };
+      return rows[0]!.g;
+    });
     this.current = p;
     p.then(noop, noop).then(() => {
       if (this.current === p) this.current = null;

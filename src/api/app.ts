@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { registerDashboard } from "../dashboard/route.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
-import { INGEST_LIMITS, registerIngestRoute } from "../ingest/route.js";
+import { registerIngestRoute } from "../ingest/route.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -28,7 +28,7 @@ function fromFastifyError(err: { code?: string; statusCode?: number; message: st
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
     return new ApiError(
       "payload_too_large",
-      `Request body is larger than ${INGEST_LIMITS.maxBytes} bytes; send smaller batches.`,
+      `Request body is larger than ${LIMITS.bodyBytes} bytes; send smaller batches.`,
     );
   }
   if (

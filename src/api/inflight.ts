@@ -17,10 +17,6 @@ export class InFlight {
     if (this.count === 0) for (const w of this.waiters.splice(0)) w();
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Resolves true once no handler runs, or false after `timeoutMs`. */
   idle(timeoutMs: number): Promise<boolean> {
     if (this.count === 0) return Promise.resolve(true);

@@ -87,7 +87,6 @@ export async function startServer(
       closing ??= (async () => {
         // Stop accepting; answer requests in flight; after the grace period, cut what is left.
         app.inflight.closing = true;
-        app.server.closeIdleConnections();
         const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         cut.unref();
         const processing = scheduler.stop();

@@ -1,7 +1,5 @@
 import pg from "pg";
-
-/** The channel on which every change to what is served is announced (see GENERATION in api/answer-cache.ts). */
-export const GENERATION_CHANNEL = "pilotlog_generation";
+import { GENERATION_CHANNEL } from "./generation.js";
 
 /**
  * A dedicated connection that LISTENs on the generation channel and counts what it hears. While it is down the

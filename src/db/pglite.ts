@@ -1,12 +1,12 @@
 import { PGlite } from "@electric-sql/pglite";
 import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
 
+const SHARED_BUFFERS = "16MB";
+
 /**
  * PGlite has a single connection. Every call goes through one queue so a transaction never interleaves with
  * another caller's statements, and writes are applied one at a time (DESIGN.md principle 5).
  */
-const SHARED_BUFFERS = "16MB";
-
 export class PgliteDb implements Db {
   readonly engine = "pglite" as const;
   private tail: Promise<unknown> = Promise.resolve();

@@ -52,7 +52,6 @@ interface SeatRow {
   team_name: string | null;
 }
 
-/** Seats valid today, assigned by the organization(s) or enterprise in `where`, with their holders' last activity. */
 /** Which seats a listing reads; fixed SQL fragments, so no input is ever spliced into the statement. */
 const SEAT_FILTERS = {
   org: "g.scope_kind = 'org' AND g.scope_id = $2",
@@ -61,6 +60,7 @@ const SEAT_FILTERS = {
   member: "g.scope_kind = 'org' AND g.scope_id = $2 AND u.login_lower = lower($3)",
 } as const;
 
+/** Seats valid today, assigned where `filter` says, with their holders' last activity. */
 function seats(
   db: Queryable,
   filter: keyof typeof SEAT_FILTERS,
