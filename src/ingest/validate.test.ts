@@ -118,10 +118,22 @@ describe("validateEvent", () => {
     [{ ...base, type: "chat.prompted", surface: "slack" }, '"surface" must be "ide" or "dotcom"'],
     [{ ...base, type: "chat.inserted" }, '"editor" is required'],
     [{ ...base, type: "pull_request.summarized", repository: "api" }, '"repository" must be owner/name'],
+    [{ ...base, type: "pull_request.summarized", repository: "a/." }, 'not "." or ".."'],
+    [{ ...base, type: "pull_request.summarized", repository: "a/.." }, 'not "." or ".."'],
     [{ ...base, type: "activity", engaged: 1 }, '"engaged" must be true or false'],
     [{ ...base, type: "activity", model: "" }, '"model" must be 1–64'],
   ])("rejects %j", (value, message) => {
     expect(why(value).message).toContain(message);
+  });
+
+  it("takes a leap second on its own UTC day, fractions of any length, and repository names with dots", () => {
+    const at = (timestamp: string) =>
+      ok({ ...base, timestamp, type: "activity" }) as { day: string; at: string };
+    expect(at("2026-11-21T23:59:60Z")).toMatchObject({ day: "2026-11-21", at: "2026-11-21T23:59:59.999Z" });
+    expect(at("2026-11-21T15:59:60-08:00")).toMatchObject({ day: "2026-11-21" });
+    expect(at("2026-11-22T09:15:02.1234567891234Z")).toMatchObject({ at: "2026-11-22T09:15:02.123Z" });
+    for (const repository of ["a/.a", "a/..a", "a/...", "a/a.", "a/.github"])
+      expect(ok({ ...base, type: "pull_request.summarized", repository })).toMatchObject({ repository });
   });
 
   it("echoes the id of a rejected event when it has one", () => {

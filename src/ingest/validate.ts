@@ -5,7 +5,8 @@ export type Validation = { ok: true; event: TelemetryEvent } | { ok: false; mess
 
 const NAME = /^[A-Za-z0-9._+#-]{1,64}$/;
 const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
-const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+/** GitHub's names: owner as a login, name of letters, digits and `._-` but never `.` or `..` (path segments). */
+const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 const FUTURE_MS = 5 * 60_000;
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -168,7 +169,7 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
       case "pull_request.summarized": {
         if (typeof o.repository !== "string" || !REPOSITORY.test(o.repository)) {
           throw new Invalid(
-            `"repository" must be owner/name such as octo-org/api, got ${show(o.repository)}`,
+            `"repository" must be owner/name such as octo-org/api (the name is letters, digits and ._-, not "." or ".."), got ${show(o.repository)}`,
           );
         }
         return { ok: true, event: { id, day, at: iso, user, type, repository: o.repository, model } };

@@ -1,7 +1,9 @@
 /** UTC calendar-day helpers. A day is always a `YYYY-MM-DD` string in UTC. */
 
 const DAY_MS = 86_400_000;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+// RFC 3339 puts no bound on the fraction's digits (time-secfrac = "." 1*DIGIT); only milliseconds are kept.
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const PLAIN_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 let memoDay = Number.NaN;
@@ -50,17 +52,32 @@ export function dayRange(first: string, last: string): string[] {
 }
 
 /**
- * Parses an RFC 3339 timestamp (`2026-11-22T09:15:02Z`, fractional seconds and offsets allowed).
- * Returns null for anything else, including impossible dates such as February 30.
+ * Parses an RFC 3339 timestamp (`2026-11-22T09:15:02Z`, fractional seconds of any length and offsets allowed).
+ * A leap second (`23:59:60` in UTC, or the same instant written with an offset) reads as the last millisecond of
+ * its UTC day, so it counts on that day: JavaScript time has no leap seconds. Returns null for anything else,
+ * including impossible dates such as February 30 and a second 60 that is not at the end of a UTC day.
  */
 export function parseRfc3339(s: string): Date | null {
   const m = RFC3339.exec(s);
   if (!m) return null;
-  const [, y, mo, d, h, mi, sec] = m;
-  if (!realDate(Number(y), Number(mo), Number(d))) return null;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 60) return null;
-  const t = Date.parse(s.toUpperCase());
-  return Number.isNaN(t) ? null : new Date(t);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const sec = Number(m[6]);
+  if (!realDate(y, mo, d) || h > 23 || mi > 59 || sec > 60) return null;
+  const offH = m[9] === undefined ? 0 : Number(m[9]);
+  const offM = m[10] === undefined ? 0 : Number(m[10]);
+  if (offH > 23 || offM > 59) return null;
+  const leap = sec === 60;
+  const ms = leap ? 999 : m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, "0"));
+  let t = Date.UTC(y, mo - 1, d, h, mi, leap ? 59 : sec, ms);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (y < 100) t = new Date(t).setUTCFullYear(y);
+  t -= (m[8] === "-" ? -1 : 1) * (offH * 60 + offM) * 60_000;
+  if (leap && (((t + 1) % DAY_MS) + DAY_MS) % DAY_MS !== 0) return null;
+  return new Date(t);
 }
 
 /**

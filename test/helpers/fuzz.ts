@@ -281,9 +281,11 @@ export const EVENT_FIELDS = [
 const NAME_RE = /^[A-Za-z0-9._+#-]{1,64}$/;
 const LOGIN_RE = /^[A-Za-z0-9-]{1,39}$/;
 const REPO_RE = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+/** GitHub's repository names: owner/name, where the name is never `.` or `..`. */
+const isRepository = (s: string) => REPO_RE.test(s) && !/\/\.\.?$/.test(s);
 
 export const nameArb = fc.stringMatching(NAME_RE);
-export const repositoryArb = fc.stringMatching(REPO_RE);
+export const repositoryArb = fc.stringMatching(REPO_RE).filter(isRepository);
 
 /** Any string: unicode, control characters, lone surrogates, sometimes long. */
 export const anyString = fc.oneof(
@@ -311,25 +313,39 @@ export const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom([], {}, [1], { id: "x" }, ["ide"], { lines: 1 }),
 );
 
-/** An instant (epoch ms) and how to write it as RFC 3339 (offset, fraction, case). */
+/**
+ * An instant (epoch ms) and how to write it as RFC 3339 (offset, fraction of up to 20 digits, case), sometimes as
+ * the leap second that ends its UTC day (23:59:60 in UTC, written in the chosen offset).
+ */
 export const timestampArb = (fromMs: number, toMs: number) =>
   fc
     .record({
       at: fc.integer({ min: fromMs, max: toMs }),
       offsetMin: fc.oneof(fc.constant(0), fc.integer({ min: -14 * 60, max: 14 * 60 })),
-      fraction: fc.oneof(fc.constant(""), fc.stringMatching(/^\.[0-9]{1,9}$/)),
+      fraction: fc.oneof(
+        fc.constant(""),
+        fc.stringMatching(/^\.[0-9]{1,9}$/),
+        fc.stringMatching(/^\.[0-9]{10,20}$/),
+      ),
       zulu: fc.constantFrom("Z", "z"),
       t: fc.constantFrom("T", "t"),
+      leap: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
     })
-    .map(({ at, offsetMin, fraction, zulu, t }) => {
-      const local = new Date(Math.floor(at / 1000) * 1000 + offsetMin * 60_000).toISOString();
+    .map(({ at, offsetMin, fraction, zulu, t, leap }) => {
+      const second = leap
+        ? Math.floor(at / 86_400_000) * 86_400_000 + 86_399_000
+        : Math.floor(at / 1000) * 1000;
+      const local = new Date(second + offsetMin * 60_000).toISOString();
       const sign = offsetMin < 0 ? "-" : "+";
       const abs = Math.abs(offsetMin);
       const off =
         offsetMin === 0
           ? zulu
           : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-      return `${local.slice(0, 10)}${t}${local.slice(11, 19)}${fraction}${off}`;
+      return `${local.slice(0, 10)}${t}${local.slice(11, 17)}${leap ? "60" : local.slice(17, 19)}${fraction}${off}`;
     });
 
 /** A valid event of any type for one of `users` (or, sometimes, without user), at an instant in range. */
@@ -421,10 +437,15 @@ export function realDate(y: number, m: number, d: number): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1]!;
 }
 
-/** The instant of an RFC 3339 timestamp (docs/telemetry-events.md), or null. */
+/**
+ * The instant of an RFC 3339 timestamp (docs/telemetry-events.md), or null. The fraction may have any number of
+ * digits; a leap second (second 60) is valid only where the UTC time is 23:59:60, and stands for the last
+ * millisecond of that UTC day.
+ */
 export function rfc3339(s: string): number | null {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/.exec(s);
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/.exec(
+    s,
+  );
   if (!m) return null;
   const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [
     number,
@@ -434,10 +455,13 @@ export function rfc3339(s: string): number | null {
     number,
     number,
   ];
-  if (!realDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return null;
+  if (!realDate(y, mo, d) || h > 23 || mi > 59 || sec > 60) return null;
   if (m[10] !== undefined && (Number(m[10]) > 23 || Number(m[11]) > 59)) return null;
   const off = m[9] ? (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
-  return Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`) - off * 60_000;
+  const whole =
+    Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${sec === 60 ? "59" : m[6]}Z`) - off * 60_000;
+  if (sec !== 60) return whole;
+  return new Date(whole).toISOString().slice(11, 19) === "23:59:59" ? whole + 999 : null;
 }
 
 /**
@@ -481,7 +505,7 @@ export function contractFault(
       if (!isName(o.editor)) return "editor";
       break;
     case "pull_request.summarized":
-      if (!(typeof o.repository === "string" && REPO_RE.test(o.repository))) return "repository";
+      if (!(typeof o.repository === "string" && isRepository(o.repository))) return "repository";
       break;
     case "activity":
       if (!bool("engaged")) return "engaged";
