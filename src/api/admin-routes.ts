@@ -42,9 +42,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       throw new ApiError("bad_request", "expected {fileName, text}");
     }
     try {
+      const now = ctx.clock.now();
       return await applyDirectoryText(ctx.db, body.text, body.fileName, {
-        today: utcDay(ctx.clock.now()),
+        today: utcDay(now),
+        now,
         windowDays: ctx.windowDays,
+        strict: body.strict === true,
       });
     } catch (err) {
       if (err instanceof DirectoryFileError) {

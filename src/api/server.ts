@@ -8,6 +8,7 @@ import { buildApp } from "./app.js";
 import { AuthThrottle } from "./auth-throttle.js";
 import type { AppContext } from "./context.js";
 import { LIMITS } from "./limits.js";
+import { listenError, probeListen } from "./listen.js";
 import { RateLimiter } from "./rate-limit.js";
 
 /**
@@ -39,6 +40,8 @@ export async function startServer(
     command?: string;
   } = {},
 ): Promise<RunningServer> {
+  // A bad --host or --port is reported before the database is opened (or, for PGlite, created).
+  await probeListen(config.host, config.port);
   const opened = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -68,7 +71,7 @@ export async function startServer(
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await opened.close();
-    throw err;
+    throw listenError(err, config.host, config.port);
   }
   app.server.maxConnections = LIMITS.connections;
   const addr = app.server.address();

@@ -24,7 +24,12 @@ export function applyCommand(program: Command): void {
     .description(
       "load a directory file: enterprises, organizations, teams, users, seats, custom models, tokens",
     )
+    .option(
+      "--strict",
+      "refuse the file when it has warnings (such as a team member outside its organization)",
+    )
     .action(async (file: string, flags: Record<string, string>) => {
+      const strict = Boolean(flags.strict);
       try {
         const config = configFrom(flags);
         let text: string;
@@ -42,12 +47,16 @@ export function applyCommand(program: Command): void {
             config,
             "apply",
             "/_pilotlog/admin/apply",
-            { fileName: file, text },
-            (db) =>
-              applyDirectoryText(db, text, file, {
-                today: utcDay(clockFrom(config).now()),
+            { fileName: file, text, ...(strict ? { strict } : {}) },
+            (db) => {
+              const now = clockFrom(config).now();
+              return applyDirectoryText(db, text, file, {
+                today: utcDay(now),
+                now,
                 windowDays: config.windowDays,
-              }),
+                ...(strict ? { strict } : {}),
+              });
+            },
           ));
         } catch (err) {
           if (!(err instanceof ServerRefusal)) throw err;
@@ -55,6 +64,10 @@ export function applyCommand(program: Command): void {
           process.exitCode = 1;
           return;
         }
+        for (const w of report.warnings ?? [])
+          process.stderr.write(`pilotlog: warning: ${w.file}: ${w.path}: ${w.reason}\n`);
+        if (report.warnings?.length)
+          process.stderr.write("(`apply --strict` refuses a file with warnings)\n");
         process.stdout.write(
           report.changed
             ? `Applied ${file} to ${where}:\n${summary(report)}\n`

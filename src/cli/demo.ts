@@ -12,6 +12,9 @@ import { commonOptions, configFrom, fail, UserError } from "./shared.js";
 
 const BATCH = 1000;
 
+/** The demo's data folder unless --data or PILOTLOG_DATA says otherwise: never the one of `serve`. */
+export const DEMO_DATA_DIR = ".pilotlog-demo";
+
 function bar(label: string, unit: string): SingleBar {
   return new SingleBar({
     format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | {eta_formatted} left`,
@@ -24,10 +27,14 @@ async function seed(
   db: Db,
   url: string,
   w: World,
-  today: string,
+  now: Date,
   windowDays: number,
 ): Promise<{ events: number; days: number }> {
-  await applyDirectoryText(db, JSON.stringify(worldDirectory(w)), "demo-world.json", { today, windowDays });
+  await applyDirectoryText(db, JSON.stringify(worldDirectory(w)), "demo-world.json", {
+    today: utcDay(now),
+    now,
+    windowDays,
+  });
   // One day in memory at a time, so --users 100000 does not hold the whole window's events.
   const dayCount =
     w.first <= w.last ? Math.round((Date.parse(w.last) - Date.parse(w.first)) / 86_400_000) + 1 : 0;
@@ -90,7 +97,11 @@ export function demoCommand(program: Command): void {
         if (!/^\d+$/.test(flags.users ?? "") || users < 1 || users > 100_000) {
           throw new UserError(`--users must be a whole number from 1 to 100000, got "${flags.users}"`);
         }
-        const config = configFrom(flags);
+        // Its own folder by default, so the walkthrough's `npm start` (./.pilotlog) starts from an empty store.
+        const config = configFrom({
+          ...flags,
+          ...(flags.data === undefined && !process.env.PILOTLOG_DATA ? { data: DEMO_DATA_DIR } : {}),
+        });
         const clock = new OffsetClock(config.now ?? new Date());
         const today = utcDay(clock.now());
         const world = buildWorld({
@@ -115,19 +126,19 @@ export function demoCommand(program: Command): void {
             today: utcDay(clock.now()),
             windowDays: config.windowDays,
           });
-          await seed(db, server.url, w, utcDay(clock.now()), config.windowDays);
+          await seed(db, server.url, w, clock.now(), config.windowDays);
           return { documents: await processAll(db, clock.now(), config.windowDays) };
         };
         process.stdout.write(
           `Demo world "${world.seed}": ${users} developers in ${world.orgs.length} organizations, ${world.teams.length} teams, ${world.enterpriseTeams.length} enterprise teams; days ${world.first} … ${world.last}.\n`,
         );
-        await seed(db, server.url, world, today, config.windowDays);
+        await seed(db, server.url, world, clock.now(), config.windowDays);
         await processAll(db, clock.now(), config.windowDays);
         server.scheduler.start();
         const routes = worldRoutes(world);
         const org = `${server.url}/orgs/demo-core/copilot/metrics`;
         process.stdout.write(
-          `\npilotlog demo is serving ${server.url}\n` +
+          `\npilotlog demo is serving ${server.url} (data: ${server.opened.where})\n` +
             `Dashboard: ${server.url}/ (sign in with one of these tokens)\n\n` +
             "Tokens (Authorization: Bearer …):\n" +
             `  enterprise owner   ${world.tokens.enterprise_owner}\n` +

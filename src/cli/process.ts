@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { DayResult } from "../rollup/process.js";
-import { ProcessRequestError, runProcessing } from "../rollup/run.js";
+import { checkDay, checkDayFormat, ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { clockFrom, commonOptions, configFrom, fail, onServerOrDatabase } from "./shared.js";
 
 function line(r: DayResult): string {
@@ -15,6 +15,7 @@ export function processCommand(program: Command): void {
       try {
         const config = configFrom(flags);
         const now = clockFrom(config).now();
+        if (flags.day !== undefined) checkDayFormat(flags.day);
         let live = false;
         const { value: results, where } = await onServerOrDatabase(
           config,
@@ -31,6 +32,10 @@ export function processCommand(program: Command): void {
               },
             });
             return { days };
+          },
+          // Run here, the day is judged by this command's clock; a server judges it by its own.
+          () => {
+            if (flags.day !== undefined) checkDay(flags.day, now, config.windowDays);
           },
         );
         // The server cannot stream its progress: its days are listed once it is done.

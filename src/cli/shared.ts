@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { ListenError } from "../api/listen.js";
 import { type Config, ConfigError, loadConfig, type RawFlags } from "../config/config.js";
 import type { Db } from "../db/db.js";
 import { LockHeldError, readLock } from "../db/lock.js";
@@ -42,26 +43,63 @@ export async function runningServer(config: Config): Promise<{ url: string; admi
   }
 }
 
-/** Sends a command's work to the running server's local admin route. */
-export async function callServer<T>(
-  server: { url: string; adminToken: string },
-  path: string,
-  body: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, server.url), {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-pilotlog-admin": server.adminToken },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
 /** The running server refused a command's work; its message is for the user. */
 export class ServerRefusal extends Error {}
 
 /**
+ * The running server went away (killed, crashed, stopped) while it had a command's work: the connection failed or
+ * the answer was cut. `advice` says what the command's user can do about the work's unknown outcome.
+ */
+export class ServerLostError extends Error {
+  constructor(url: string, command: string, cause: unknown, advice: string) {
+    const c = (cause as { cause?: { code?: string; message?: string } }).cause;
+    const why = c?.code ?? c?.message ?? (cause as Error).message;
+    super(`the server at ${url} stopped answering before ${command} finished (${why}); ${advice}`);
+  }
+}
+
+/** What a user can do when the server died with a command's work in flight, by command. */
+const LOST_ADVICE: Record<string, string> = {
+  apply:
+    "a file is applied all or nothing, so run the same apply again once a server runs (or with none): it changes only what is missing",
+  process: "run process again once a server runs (or with none): it redoes only days not yet done",
+  token:
+    "the token may or may not exist: check with `npx pilotlog token list` once a server runs (or with none) before trying again",
+};
+
+/** Sends a command's work to the running server's local admin route. */
+export async function callServer<T>(
+  server: { url: string; adminToken: string },
+  command: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: T }> {
+  let status: number;
+  let text: string;
+  try {
+    const res = await fetch(new URL(path, server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-pilotlog-admin": server.adminToken },
+      body: JSON.stringify(body),
+    });
+    status = res.status;
+    text = await res.text();
+  } catch (err) {
+    throw new ServerLostError(server.url, command, err, LOST_ADVICE[command] ?? "run it again");
+  }
+  try {
+    return { status, body: JSON.parse(text) as T };
+  } catch {
+    throw new ServerRefusal(
+      `the server at ${server.url} answered ${status} with a body that is not JSON: is it pilotlog? (${text.slice(0, 80)})`,
+    );
+  }
+}
+
+/**
  * Runs a command's work on the running server's admin `route` when one holds the PGlite folder, else on the
- * database directly with `local`. Returns the result and a phrase saying where the work was done.
+ * database directly with `local`. `beforeOpen` checks, with this command's own clock and settings, what only the
+ * local run needs, before the database is opened (or created). Returns the result and where the work was done.
  */
 export async function onServerOrDatabase<T>(
   config: Config,
@@ -69,13 +107,15 @@ export async function onServerOrDatabase<T>(
   route: string,
   body: unknown,
   local: (db: Db, where: string) => Promise<T>,
+  beforeOpen?: () => void,
 ): Promise<{ value: T; where: string }> {
   const server = await runningServer(config);
   if (server) {
-    const res = await callServer<T & { message?: string }>(server, route, body);
+    const res = await callServer<T & { message?: string }>(server, command, route, body);
     if (res.status !== 200) throw new ServerRefusal(res.body.message ?? `the server answered ${res.status}`);
     return { value: res.body, where: `the running server at ${server.url}` };
   }
+  beforeOpen?.();
   return withDatabase(config, command, async (db, where) => ({ value: await local(db, where), where }));
 }
 
@@ -100,13 +140,11 @@ export function fail(err: unknown): void {
     err instanceof LockHeldError ||
     err instanceof ServerRefusal ||
     err instanceof UserError ||
-    err instanceof DataFolderError
+    err instanceof DataFolderError ||
+    err instanceof ServerLostError ||
+    err instanceof ListenError
   ) {
     process.stderr.write(`pilotlog: ${err.message}\n`);
-  } else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-    process.stderr.write(
-      `pilotlog: ${(err as Error).message}: another program uses that port; pass --port N (or PORT=N), or --port 0 for any free one.\n`,
-    );
   } else if (
     err instanceof Error &&
     /ECONNREFUSED|ENOTFOUND|password authentication|does not exist/.test(err.message)

@@ -2,12 +2,14 @@ import type { Command } from "commander";
 import type { Db } from "../db/db.js";
 import type { TokenKind } from "../directory/model.js";
 import {
+  checkTokenId,
   createToken,
   listTokens,
   type NewToken,
   revokeToken,
   type TokenInfo,
   TokenRequestError,
+  validateNewToken,
 } from "../directory/token-store.js";
 import { clockFrom, commonOptions, configFrom, fail, onServerOrDatabase } from "./shared.js";
 
@@ -86,6 +88,8 @@ export function tokenCommand(program: Command): void {
           expiresAt: flags.expiresAt ?? null,
           label: flags.label ?? null,
         };
+        // Everything but the user's and organization's existence is checked before the database is opened.
+        validateNewToken(spec);
         const made = await perform(flags, "/_pilotlog/admin/tokens/create", spec, (db) =>
           db.transaction((tx) => createToken(tx, spec)),
         );
@@ -113,6 +117,7 @@ export function tokenCommand(program: Command): void {
     .action(
       guard(async (id: string, flags: Record<string, string>) => {
         const now = clockFrom(configFrom(flags)).now();
+        checkTokenId(id);
         const info = await perform(flags, "/_pilotlog/admin/tokens/revoke", { id }, (db) =>
           db.transaction((tx) => revokeToken(tx, id, now)),
         );

@@ -64,12 +64,14 @@ function duplicateJsonKey(text: string): { key: string; at: number } | null {
 /**
  * Parses a directory file (YAML, or JSON when the name ends in `.json`) and validates it against
  * spec/directory-file.md. `known` holds the enterprise slugs and organization logins (lowercase) already in the
- * store, which the file may refer to. Throws DirectoryFileError listing every problem.
+ * store, which the file may refer to. Throws DirectoryFileError listing every problem. What is valid but likely a
+ * mistake is added to `opts.warnings`, or, with `opts.strict`, refused as problems.
  */
 export function parseDirectoryFile(
   text: string,
   fileName: string,
   known: { enterprises: ReadonlySet<string>; organizations: ReadonlySet<string> },
+  opts: { strict?: boolean; warnings?: DirectoryIssue[] } = {},
 ): DirectoryFile {
   const isJson = fileName.toLowerCase().endsWith(".json");
   const refuse = (reason: string): never => {
@@ -109,5 +111,7 @@ export function parseDirectoryFile(
   const checker = new Checker(fileName, known);
   const file = checker.root(raw);
   if (checker.issues.length > 0) throw new DirectoryFileError(checker.issues);
+  if (opts.strict && checker.warnings.length > 0) throw new DirectoryFileError(checker.warnings);
+  opts.warnings?.push(...checker.warnings);
   return file;
 }

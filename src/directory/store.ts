@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import { addDays } from "../util/time.js";
+import type { DirectoryIssue } from "./file.js";
 import type { DirectoryFile, Grant, TeamSpec } from "./model.js";
 import { hashToken } from "./tokens.js";
 
@@ -16,6 +17,8 @@ export interface ApplyReport {
   /** Closed days in the window whose documents the change alters; they are reprocessed. */
   dirtyDays: string[];
   changed: boolean;
+  /** What the file holds that is valid but likely a mistake (see `apply --strict`). */
+  warnings: DirectoryIssue[];
 }
 
 interface GrantRow {
@@ -76,7 +79,7 @@ const grantKey = (g: GrantRow) =>
 export async function applyDirectory(
   tx: Queryable,
   file: DirectoryFile,
-  opts: { today: string; windowDays: number },
+  opts: { today: string; windowDays: number; now?: Date },
 ): Promise<ApplyReport> {
   const report: ApplyReport = {
     enterprises: { created: 0, updated: 0 },
@@ -88,7 +91,11 @@ export async function applyDirectory(
     tokens: { created: 0, updated: 0 },
     dirtyDays: [],
     changed: false,
+    warnings: [],
   };
+  // What the file creates is stamped by the server's clock (`--now`), never the database's wall clock: seats read
+  // their created_at from it.
+  const createdAt = (opts.now ?? new Date(`${opts.today}T00:00:00Z`)).toISOString();
   const windowStart = addDays(opts.today, -opts.windowDays);
   const yesterday = addDays(opts.today, -1);
   let allDaysDirty = false;
@@ -97,9 +104,9 @@ export async function applyDirectory(
   // Users.
   const logins = collectLogins(file);
   const created = await tx.query<{ id: number }>(
-    `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
+    `INSERT INTO users (login, login_lower, created_at) SELECT l, lower(l), $2 FROM unnest($1::text[]) AS l
      ON CONFLICT (login_lower) DO NOTHING RETURNING id`,
-    [logins],
+    [logins, createdAt],
   );
   report.users.created = created.length;
   const newIds = new Set(created.map((c) => c.id));
@@ -132,9 +139,9 @@ export async function applyDirectory(
       [e.slug],
     );
     const [row] = await tx.query<{ id: number }>(
-      `INSERT INTO enterprises (slug, name, policy) VALUES ($1, $2, $3)
+      `INSERT INTO enterprises (slug, name, policy, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (slug) DO UPDATE SET name = excluded.name, policy = excluded.policy RETURNING id`,
-      [e.slug, e.name, e.policy],
+      [e.slug, e.name, e.policy, createdAt],
     );
     entId.set(e.slug, row!.id);
     if (!before[0]) report.enterprises.created++;
@@ -160,10 +167,11 @@ export async function applyDirectory(
       o.login.toLowerCase(),
     ]);
     const [row] = await tx.query<{ id: number }>(
-      `INSERT INTO organizations (login, login_lower, name, enterprise_id, policy) VALUES ($1, lower($1), $2, $3, $4)
+      `INSERT INTO organizations (login, login_lower, name, enterprise_id, policy, created_at)
+       VALUES ($1, lower($1), $2, $3, $4, $5)
        ON CONFLICT (login_lower) DO UPDATE SET login = excluded.login, name = excluded.name,
          enterprise_id = excluded.enterprise_id, policy = excluded.policy RETURNING id`,
-      [o.login, o.name, eid, o.policy],
+      [o.login, o.name, eid, o.policy, createdAt],
     );
     orgId.set(o.login.toLowerCase(), row!.id);
     const b = before[0];
@@ -195,9 +203,9 @@ export async function applyDirectory(
       fresh.length === 0
         ? []
         : await tx.query<{ id: number; slug: string }>(
-            `INSERT INTO teams (${parent}, slug, name)
-             SELECT $1, s, n FROM unnest($2::text[], $3::text[]) AS x(s, n) RETURNING id, slug`,
-            [parentId, fresh.map((t) => t.slug), fresh.map((t) => t.name)],
+            `INSERT INTO teams (${parent}, slug, name, created_at)
+             SELECT $1, s, n, $4 FROM unnest($2::text[], $3::text[]) AS x(s, n) RETURNING id, slug`,
+            [parentId, fresh.map((t) => t.slug), fresh.map((t) => t.name), createdAt],
           );
     const createdId = new Map(created.map((r) => [r.slug, r.id]));
     for (const t of teams) {

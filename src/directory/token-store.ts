@@ -1,7 +1,9 @@
 import type { Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
+import { closest } from "../util/suggest.js";
 import { parseRfc3339 } from "../util/time.js";
 import { TOKEN_KINDS, type TokenKind } from "./model.js";
+import { KNOWN_PERMISSIONS, KNOWN_SCOPES } from "./token-grants.js";
 import { hashToken, newTokenSecret } from "./tokens.js";
 
 export class TokenRequestError extends Error {}
@@ -62,6 +64,25 @@ export function validateNewToken(t: NewToken): void {
     throw new TokenRequestError(
       `--expires-at must be an RFC 3339 timestamp such as 2027-01-01T00:00:00Z, got "${t.expiresAt}"`,
     );
+  checkGrantNames(t);
+}
+
+/** Scopes and permissions must be names GitHub (or metrics-semantics.md) knows: a typo would grant nothing. */
+function checkGrantNames(t: NewToken): void {
+  for (const scope of t.scopes) {
+    if (KNOWN_SCOPES.includes(scope)) continue;
+    const near = closest(scope, KNOWN_SCOPES);
+    throw new TokenRequestError(
+      `unknown scope ${scope}${near ? `; did you mean ${near}?` : "."} The metrics routes accept read:org, read:enterprise or manage_billing:copilot (GitHub's classic scopes are known)`,
+    );
+  }
+  for (const permission of Object.keys(t.permissions)) {
+    if (KNOWN_PERMISSIONS.includes(permission)) continue;
+    const near = closest(permission, KNOWN_PERMISSIONS);
+    throw new TokenRequestError(
+      `unknown permission ${permission}${near ? `; did you mean ${near}?` : "."} The metrics routes accept copilot_business=read or administration=read (GitHub's permission names are known)`,
+    );
+  }
 }
 
 /** Creates a token and returns its secret: the only time it is ever shown. */
@@ -69,13 +90,12 @@ export async function createToken(tx: Queryable, t: NewToken): Promise<{ secret:
   validateNewToken(t);
   let userId: number | null = null;
   if (t.user) {
-    await tx.query(
-      "INSERT INTO users (login, login_lower) VALUES ($1, lower($1)) ON CONFLICT (login_lower) DO NOTHING",
-      [t.user],
-    );
-    [{ id: userId }] = (await tx.query<{ id: number }>("SELECT id FROM users WHERE login_lower = lower($1)", [
+    const [row] = await tx.query<{ id: number }>("SELECT id FROM users WHERE login_lower = lower($1)", [
       t.user,
-    ])) as [{ id: number }];
+    ]);
+    // A token for a login no directory names would create a phantom user (a typo such as "tomm").
+    if (!row) throw new TokenRequestError(await unknownUser(tx, t.user));
+    userId = row.id;
   }
   let orgId: number | null = null;
   if (t.resourceOwner) {
@@ -95,9 +115,32 @@ export async function createToken(tx: Queryable, t: NewToken): Promise<{ secret:
   await tx.query(
     `INSERT INTO tokens (hash, kind, user_id, scopes, resource_org_id, permissions, expires_at, source, label)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'cli', $8)`,
-    [hash, t.kind, userId, t.scopes, orgId, JSON.stringify(t.permissions), t.expiresAt, t.label],
+    [
+      hash,
+      t.kind,
+      userId,
+      t.scopes,
+      orgId,
+      JSON.stringify(t.permissions),
+      // As an instant: PostgreSQL would read a leap second (23:59:60) as the next day's 00:00:00.
+      t.expiresAt ? parseRfc3339(t.expiresAt)!.toISOString() : null,
+      t.label,
+    ],
   );
   return { secret, id: hash.slice(0, 12) };
+}
+
+/** The message for a `--user` no directory names, with the closest login in the store as a hint. */
+async function unknownUser(tx: Queryable, login: string): Promise<string> {
+  const near = await tx.query<{ login: string }>(
+    "SELECT login FROM users WHERE length(login) BETWEEN $1 AND $2 ORDER BY login_lower",
+    [login.length - 2, login.length + 2],
+  );
+  const hint = closest(
+    login,
+    near.map((r) => r.login),
+  );
+  return `no user "${login}" in the directory${hint ? `; did you mean "${hint}"?` : "."} Users come from directory files: add them with \`npx pilotlog apply FILE\` first`;
 }
 
 export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
@@ -109,10 +152,15 @@ export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
   );
 }
 
-/** Revokes the token whose id (hash prefix, at least 6 hex digits) is given; the next request with it gets 401. */
-export async function revokeToken(tx: Queryable, id: string, now: Date): Promise<TokenInfo> {
+/** A token id as `token list` shows it: checked before anything is opened. */
+export function checkTokenId(id: string): void {
   if (!/^[0-9a-f]{6,64}$/.test(id))
     throw new TokenRequestError(`a token id is 6 to 64 hex digits as \`token list\` shows them, got "${id}"`);
+}
+
+/** Revokes the token whose id (hash prefix, at least 6 hex digits) is given; the next request with it gets 401. */
+export async function revokeToken(tx: Queryable, id: string, now: Date): Promise<TokenInfo> {
+  checkTokenId(id);
   const rows = await tx.query<{ hash: string }>("SELECT hash FROM tokens WHERE hash LIKE $1 || '%'", [id]);
   if (rows.length === 0)
     throw new TokenRequestError(`no token with id ${id}: see \`npx pilotlog token list\``);

@@ -1,3 +1,4 @@
+import { closest } from "../util/suggest.js";
 import { isDay, parseRfc3339 } from "../util/time.js";
 import type { DirectoryIssue } from "./file.js";
 import {
@@ -71,6 +72,8 @@ function distance(a: string, b: string): number {
 /** Walks a parsed file, collecting every problem with its path, and builds the model. */
 export class Checker {
   readonly issues: DirectoryIssue[] = [];
+  /** What is valid but probably a mistake (a team member outside the team's organization); `--strict` refuses it. */
+  readonly warnings: DirectoryIssue[] = [];
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
   private readonly pendingRefs: {
@@ -279,6 +282,7 @@ export class Checker {
       seats: this.grants(o.seats, `${p}.seats`, true),
       teams: this.teams(o.teams, `${p}.teams`),
     };
+    this.teamMembersOutside(spec, p);
     const teamSlugs = new Set(spec.teams.map((t) => t.slug));
     spec.seats.forEach((g, i) => {
       if (g.assigningTeam && !teamSlugs.has(g.assigningTeam)) {
@@ -289,6 +293,26 @@ export class Checker {
       }
     });
     return login ? spec : null;
+  }
+
+  /**
+   * A team member who is neither an owner nor a member of the team's organization is most likely a typo (`tomm`
+   * for `tom`): apply would create that user. The org's lists are replaced whole, so the file holds them all.
+   */
+  private teamMembersOutside(org: OrgSpec, p: string): void {
+    const inOrg = new Map<string, string>();
+    for (const g of [...org.owners, ...org.members]) inOrg.set(g.login.toLowerCase(), g.login);
+    org.teams.forEach((team, t) => {
+      team.members.forEach((g, m) => {
+        if (inOrg.has(g.login.toLowerCase())) return;
+        const near = closest(g.login, inOrg.values());
+        this.warnings.push({
+          file: this.file,
+          path: `${p}.teams[${t}].members[${m}]`,
+          reason: `${g.login} is in team ${team.slug} but not an owner or member of ${org.login}${near ? `; did you mean ${near}?` : "."} Add ${g.login} to the organization's members, or correct the login`,
+        });
+      });
+    });
   }
 
   private user(item: unknown, p: string, seen: Set<string>): UserSpec | null {

@@ -4,6 +4,31 @@ import { type DayResult, dueDays, processDay, windowOf } from "./process.js";
 
 export class ProcessRequestError extends Error {}
 
+/** The `--day` of `pilotlog process` must be written YYYY-MM-DD: checked before anything is opened. */
+export function checkDayFormat(day: string): void {
+  if (!isDay(day))
+    throw new ProcessRequestError(
+      `--day must be a real date written YYYY-MM-DD (a closed UTC day, such as 2026-11-19), got "${day}"`,
+    );
+}
+
+/** Throws ProcessRequestError unless `day` is a closed day of the window as of `now`. */
+export function checkDay(day: string, now: Date, windowDays: number): void {
+  checkDayFormat(day);
+  const today = utcDay(now);
+  const { first, last } = windowOf(today, windowDays);
+  if (day >= today) {
+    throw new ProcessRequestError(
+      `${day} is not over yet (today is ${today}): only days up to ${addDays(today, -1)} can be processed`,
+    );
+  }
+  if (day < first) {
+    throw new ProcessRequestError(
+      `${day} is before the ${windowDays}-day window (${first} … ${last}); raise --window-days to keep more history`,
+    );
+  }
+}
+
 /**
  * `pilotlog process`: the given closed day of the window, or every closed day of the window that was never
  * processed or has changed since. `onDay` reports progress.
@@ -14,21 +39,9 @@ export async function runProcessing(
   opts: { windowDays: number; day?: string; onDay?: (r: DayResult, i: number, total: number) => void },
 ): Promise<DayResult[]> {
   const today = utcDay(now);
-  const { first, last } = windowOf(today, opts.windowDays);
   let days: string[];
   if (opts.day !== undefined) {
-    if (!isDay(opts.day))
-      throw new ProcessRequestError(`--day must be a date written YYYY-MM-DD, got "${opts.day}"`);
-    if (opts.day >= today) {
-      throw new ProcessRequestError(
-        `${opts.day} is not over yet (today is ${today}): only days up to ${addDays(today, -1)} can be processed`,
-      );
-    }
-    if (opts.day < first) {
-      throw new ProcessRequestError(
-        `${opts.day} is before the ${opts.windowDays}-day window (${first} … ${last}); raise --window-days to keep more history`,
-      );
-    }
+    checkDay(opts.day, now, opts.windowDays);
     days = [opts.day];
   } else {
     days = await dueDays(db, {

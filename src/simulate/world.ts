@@ -164,6 +164,13 @@ export function worldDirectory(w: World): object {
     u.since || u.until
       ? { login: u.login, ...(u.since ? { since: u.since } : {}), ...(u.until ? { until: u.until } : {}) }
       : u.login;
+  // A seat is dated from the world's first day (or the day its holder joins), so its created_at precedes every
+  // activity of the world; the days served are the same as for an undated seat.
+  const seat = (u: SimUser) => ({
+    login: u.login,
+    since: u.since ?? w.first,
+    ...(u.until ? { until: u.until } : {}),
+  });
   return {
     enterprises: [
       {
@@ -182,7 +189,7 @@ export function worldDirectory(w: World): object {
         copilot_metrics_policy: o.policy,
         owners: [o.owner],
         members: members.map(grant),
-        seats: members.filter((u) => u.seat).map(grant),
+        seats: members.filter((u) => u.seat).map(seat),
         teams: w.teams.filter((t) => t.org === o.login).map((t) => ({ slug: t.slug, members: t.members })),
       };
     }),

@@ -62,7 +62,8 @@ export async function startHarness(
     app,
     url,
     windowDays,
-    apply: (yaml) => applyDirectoryText(db, yaml, "test.yaml", { today: utcDay(clock.now()), windowDays }),
+    apply: (yaml) =>
+      applyDirectoryText(db, yaml, "test.yaml", { today: utcDay(clock.now()), now: clock.now(), windowDays }),
     async send(token, events) {
       const res = await fetch(`${url}/telemetry/v1/events`, {
         method: "POST",
