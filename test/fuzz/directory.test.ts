@@ -400,17 +400,20 @@ for (const backend of backends) {
         ["binary data", "tag.yaml", "organizations:\n  - login: !!binary aGVsbG8=\n", /login/],
         ["several documents", "multi.yaml", "users: []\n---\nusers: []\n", /YAML/],
       ];
+      // Refused, clearly, changing nothing: the test's timeout catches a hang; how long each took is printed, not
+      // asserted (times belong in bench/).
+      const took: string[] = [];
       for (const [what, fileName, text, reason] of cases) {
         const before = await dump();
         const started = performance.now();
         const outcome = await applyText(h, text, fileName);
-        const ms = performance.now() - started;
+        took.push(`${what} ${Math.round(performance.now() - started)} ms`);
         if (!("refused" in outcome)) throw new Error(`${what}: applied`);
         expectClearIssues(outcome.refused, fileName, what);
         expect(outcome.refused.message, what).toMatch(reason);
-        expect(ms, `${what}: ${Math.round(ms)} ms`).toBeLessThan(5_000);
         expect(await dump(), `${what}: a refused file changed the store`).toBe(before);
       }
+      console.log(`[fuzz directory ${backend.name}] attack files refused: ${took.join(", ")}`);
       // A byte order mark is no reason to refuse a file, nor a huge one of comments.
       for (const [fileName, text] of [
         ["bom.json", '\ufeff{"users": [{"login": "fu1"}]}'],

@@ -557,7 +557,10 @@ for (const backend of backends) {
         const a = await post(bomb, { "content-type": "application/x-ndjson", "content-encoding": "gzip" });
         expect(a.status, `${what}: ${a.text.slice(0, 200)}`).toBe(413);
         expect(expectGitHubError(a, what).message).toContain("decompressed");
-        expect(performance.now() - started, what).toBeLessThan(5_000);
+        // Printed, not asserted: times belong in bench/.
+        console.log(
+          `[fuzz ingest] gzip bomb, ${what}: 413 after ${Math.round(performance.now() - started)} ms`,
+        );
         // Inflating it all would take 64 MiB or 1 GiB: the limit stops it at 10 MiB.
         expect(process.memoryUsage().rss - rss, what).toBeLessThan(200 * 1024 * 1024);
       }

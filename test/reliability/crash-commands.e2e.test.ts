@@ -2,33 +2,82 @@
  * Crash safety of the commands (issue 5, RELIABILITY.md): `pilotlog process` and `pilotlog apply` killed with
  * SIGKILL at several moments; the next run completes, and the result equals a clean run's.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/open.js";
 import { storeEvents } from "../../src/ingest/store.js";
 import { validateEvent } from "../../src/ingest/validate.js";
 import { processDay } from "../../src/rollup/process.js";
 import { buildWorld, simulate, worldDirectory, worldRoutes } from "../../src/simulate/index.js";
+import { Rng } from "../../src/simulate/random.js";
 import { dayRange } from "../../src/util/time.js";
 import { BIN, cli, serve, stop, type Target, targets } from "../helpers/process.js";
 
 const TODAY = "2026-11-20";
 const NOW = `${TODAY}T12:00:00Z`;
-const DELAYS_MS = [150, 400, 800, 1200, 2000];
+/** After which day's progress line each `process` run is killed: every run is killed mid-way, whatever the speed. */
+const KILL_AFTER_DAYS = [1, 2, 3, 5, 8];
+/** After the `apply` has opened the database, at these moments: the first is always before it can finish. */
+const APPLY_DELAYS_MS = [0, 100, 300, 600, 1000];
 
-/** Starts a CLI command and kills it with SIGKILL after `ms` (or lets it finish first). */
-function killAfter(args: string[], env: NodeJS.ProcessEnv, ms: number): Promise<string> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: "ignore" });
-  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
-  return new Promise((resolve) =>
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve(signal ?? `exit ${code}`);
-    }),
+/**
+ * Starts a CLI command and kills it with SIGKILL once `ready` resolves (or lets it finish first). `ready` is given
+ * the command's stdout so far, so a kill can follow the command's own progress rather than the clock.
+ */
+function killWhen(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: (child: ChildProcess, stdout: () => string) => Promise<void>,
+): Promise<string> {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "ignore"] });
+  let out = "";
+  child.stdout!.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? `exit ${code}`)),
   );
+  void ready(child, () => out).then(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  return exited;
+}
+
+/** Resolves when `check` holds, polling every 10 ms, or when the child has exited. */
+async function until(child: ChildProcess, check: () => boolean | Promise<boolean>): Promise<void> {
+  while (child.exitCode === null && child.signalCode === null && !(await check()))
+    await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Whether `child` has the database open: the PGlite folder's lock names it, or a transaction is open on PostgreSQL. */
+async function databaseOpen(
+  ctx: { env: NodeJS.ProcessEnv; args: string[] },
+  child: ChildProcess,
+): Promise<boolean> {
+  if (!ctx.env.DATABASE_URL) {
+    try {
+      return (
+        (JSON.parse(readFileSync(join(ctx.args[1]!, "pilotlog.lock"), "utf8")) as { pid: number }).pid ===
+        child.pid
+      );
+    } catch {
+      return false; // not there yet, or a killed run's stale lock being replaced
+    }
+  }
+  const client = new pg.Client({ connectionString: ctx.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const r = await client.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL",
+    );
+    return (r.rows[0] as { n: number }).n > 0;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Every metrics answer of the world, keyed by route, read from a server over the data. */
@@ -67,12 +116,17 @@ for (const target of targets) {
 
     it("apply killed at several moments: the next apply completes and leaves what a clean apply leaves", async () => {
       const outcomes = [];
-      for (const ms of DELAYS_MS)
-        outcomes.push(await killAfter(["apply", file, ...ctx.args, "--now", NOW], ctx.env, ms));
+      for (const ms of APPLY_DELAYS_MS)
+        outcomes.push(
+          await killWhen(["apply", file, ...ctx.args, "--now", NOW], ctx.env, async (child) => {
+            await until(child, () => databaseOpen(ctx, child));
+            await new Promise((r) => setTimeout(r, ms));
+          }),
+        );
       console.log(
-        `[crash apply ${target.name}] kill -9 after ${DELAYS_MS.join(", ")} ms: ${outcomes.join(", ")}`,
+        `[crash apply ${target.name}] kill -9 ${APPLY_DELAYS_MS.join(", ")} ms after the database was open: ${outcomes.join(", ")}`,
       );
-      expect(outcomes.filter((o) => o === "SIGKILL").length).toBeGreaterThan(0);
+      expect(outcomes[0]).toBe("SIGKILL");
       await cli(["apply", file, ...ctx.args, "--now", NOW], ctx.env);
       // The store now matches the file exactly: applying it once more changes nothing.
       const again = await cli(["apply", file, ...ctx.args, "--now", NOW], ctx.env);
@@ -99,12 +153,20 @@ for (const target of targets) {
         await opened.close();
       }
       const outcomes = [];
-      for (const ms of DELAYS_MS)
-        outcomes.push(await killAfter(["process", ...ctx.args, "--now", NOW], ctx.env, ms));
+      const rng = new Rng(`crash-process-${target.name}`);
+      for (const days of KILL_AFTER_DAYS)
+        outcomes.push(
+          await killWhen(["process", ...ctx.args, "--now", NOW], ctx.env, async (child, stdout) => {
+            await until(child, () => (stdout().match(/\[\d+\/\d+\]/g) ?? []).length >= days);
+            // Somewhere in the next day's transaction, or between two.
+            await new Promise((r) => setTimeout(r, rng.int(0, 100)));
+          }),
+        );
       console.log(
-        `[crash process ${target.name}] kill -9 after ${DELAYS_MS.join(", ")} ms: ${outcomes.join(", ")}`,
+        `[crash process ${target.name}] kill -9 after ${KILL_AFTER_DAYS.join(", ")} processed days: ${outcomes.join(", ")}`,
       );
-      expect(outcomes.filter((o) => o === "SIGKILL").length).toBeGreaterThan(0);
+      // 28 days to do, and each run is killed after at most 8 of them: every run was killed mid-way.
+      expect(outcomes).toEqual(KILL_AFTER_DAYS.map(() => "SIGKILL"));
       await cli(["process", ...ctx.args, "--now", NOW], ctx.env);
       const recovered = await answers(ctx.args, ctx.env, routes);
       // A clean run over the same facts: every day of the window processed again from scratch.
