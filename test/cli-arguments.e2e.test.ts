@@ -141,6 +141,26 @@ describe("directory files: team members outside their organization, tokens for u
     ]);
   });
 
+  it("a running server applies the same way: warnings printed, --strict refused", async () => {
+    const served = mkdtempSync(join(root, "served-"));
+    const server = await serve(["--data", served], env, NOW);
+    try {
+      const strict = await run(["apply", file, "--strict", "--data", served]);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toContain(
+        "tomm is in team core but not an owner or member of typo-org; did you mean tom?",
+      );
+      const applied = await run(["apply", file, "--data", served]);
+      expect(applied.stdout).toContain(`to the running server at ${server.url}`);
+      expect(applied.stdout).toMatch(/organizations 1 new/);
+      expect(applied.stderr).toContain(
+        `pilotlog: warning: ${file}: organizations[0].teams[0].members[1]: tomm`,
+      );
+    } finally {
+      await stop(server.child);
+    }
+  });
+
   it("token create refuses a user no directory names, suggesting the closest login", async () => {
     const r = await run([
       "token",
