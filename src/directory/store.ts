@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
+import { sortedByLower } from "../util/order.js";
 import { addDays } from "../util/time.js";
 import type { DirectoryFile, Grant, TeamSpec } from "./model.js";
 import { hashToken } from "./tokens.js";
@@ -99,7 +100,7 @@ export async function applyDirectory(
   const created = await tx.query<{ id: number }>(
     `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
      ON CONFLICT (login_lower) DO NOTHING RETURNING id`,
-    [logins],
+    [sortedByLower(logins)],
   );
   report.users.created = created.length;
   const newIds = new Set(created.map((c) => c.id));
