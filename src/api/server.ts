@@ -8,6 +8,7 @@ import { buildApp } from "./app.js";
 import { AuthThrottle } from "./auth-throttle.js";
 import type { AppContext } from "./context.js";
 import { LIMITS } from "./limits.js";
+import { serverLogOptions } from "./log.js";
 import { RateLimiter } from "./rate-limit.js";
 
 /**
@@ -53,7 +54,7 @@ export async function startServer(
     authThrottle: new AuthThrottle(clock),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
-  const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
+  const app = buildApp(ctx, { logger: opts.logger ?? serverLogOptions(config.logLevel) });
   const scheduler = new Scheduler(
     opened.db,
     clock,
