@@ -152,7 +152,7 @@ describe("the built CLI on an embedded data folder without a server", () => {
 
     const first = await serve(["--data", dir], env);
     const second = await serve(["--data", dir], env).catch((e: Error) => e);
-    expect(String(second)).toMatch(/The data folder is in use by pid \d+ \(pilotlog serve/);
+    expect(String(second)).toMatch(/The data folder \S+ is in use by pid \d+ \(pilotlog serve/);
     expect(await stop(first.child)).toBe(0);
   });
 });

@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { registerDashboard } from "../dashboard/route.js";
-import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
+import { databaseFault, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerIngestRoute } from "../ingest/route.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
-import { ApiError, DOCS, errorBody } from "./errors.js";
+import { ApiError, DOCS, databaseFaultError, errorBody } from "./errors.js";
 import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
 import { clientErrorHandler, LIMITS } from "./limits.js";
@@ -130,18 +130,14 @@ export function buildApp(
   }
 
   app.setErrorHandler((err, req, reply) => {
+    const fault = err instanceof ApiError ? null : databaseFault(err);
     const apiErr =
       err instanceof ApiError
         ? err
-        : isDatabaseUnavailable(err)
-          ? new ApiError(
-              "service_unavailable",
-              `The database is unavailable; nothing in this request was stored. Retry in ${UNAVAILABLE_RETRY_AFTER_S} seconds.`,
-              { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_S) } },
-            )
+        : fault
+          ? databaseFaultError(fault, UNAVAILABLE_RETRY_AFTER_S)
           : fromFastifyError(err as { code?: string; statusCode?: number; message: string });
-    if (apiErr.kind === "service_unavailable" && !(err instanceof ApiError))
-      req.log.warn({ reason: (err as Error).message }, "database unavailable");
+    if (fault) req.log.warn({ err }, `database ${fault}`);
     if (apiErr.kind === "internal") req.log.error({ err }, "unexpected error");
     if (apiErr.options.headers) reply.headers(apiErr.options.headers);
     reply.code(apiErr.status).type("application/json; charset=utf-8");

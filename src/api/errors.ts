@@ -85,6 +85,30 @@ export class ApiError extends Error {
   }
 }
 
+/** What a client is told for each kind of database fault (src/db/unavailable.ts), after "The database ". */
+const DATABASE_FAULT_MESSAGES = {
+  unavailable: "is unavailable",
+  resources:
+    "is out of resources (disk, memory or connections); the operator sees the cause in the server's log",
+  busy: "is busy with conflicting writes",
+} as const;
+
+/**
+ * The 503 for a database fault, with Retry-After. A request that got it was not acknowledged: sending it again
+ * unchanged is safe (events already stored are then reported as duplicates).
+ */
+export function databaseFaultError(
+  fault: keyof typeof DATABASE_FAULT_MESSAGES,
+  retryAfterSeconds: number,
+): ApiError {
+  return new ApiError(
+    "service_unavailable",
+    `The database ${DATABASE_FAULT_MESSAGES[fault]}. Retry in ${retryAfterSeconds} seconds with the same request; ` +
+      "events already stored are then reported as duplicates.",
+    { headers: { "retry-after": String(retryAfterSeconds) } },
+  );
+}
+
 /** GitHub's error body for an ApiError. */
 export function errorBody(err: ApiError, fallbackDocs: string = DOCS.rest): Record<string, unknown> {
   const body: Record<string, unknown> = {

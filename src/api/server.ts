@@ -9,6 +9,7 @@ import { AuthThrottle } from "./auth-throttle.js";
 import type { AppContext } from "./context.js";
 import { LIMITS } from "./limits.js";
 import { listenError, probeListen } from "./listen.js";
+import { serverLogOptions } from "./log.js";
 import { RateLimiter } from "./rate-limit.js";
 
 /**
@@ -56,7 +57,7 @@ export async function startServer(
     authThrottle: new AuthThrottle(clock),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
-  const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
+  const app = buildApp(ctx, { logger: opts.logger ?? serverLogOptions(config.logLevel) });
   const scheduler = new Scheduler(
     opened.db,
     clock,

@@ -34,11 +34,14 @@ export async function runningServer(config: Config): Promise<{ url: string; admi
   if (config.databaseUrl) return null;
   const dir = resolve(config.dataDir);
   for (let waited = 0; ; waited += 250) {
-    const lock = readLock(dir);
-    if (!lock) return null;
-    if (lock.url && lock.adminToken) return { url: lock.url, adminToken: lock.adminToken };
-    if (lock.command !== "serve" || waited >= 20_000)
-      throw new LockHeldError(resolve(dir, "pilotlog.lock"), lock);
+    const held = readLock(dir);
+    if (!held) return null;
+    const lock = held.info;
+    if (lock?.url && lock.adminToken) return { url: lock.url, adminToken: lock.adminToken };
+    // A holder whose lock file is gone (past the instant between its lock and its file) cannot be reached; one
+    // that is not a server will not become one.
+    if ((!lock && waited >= 1000) || (lock && lock.command !== "serve") || waited >= 20_000)
+      throw new LockHeldError(dir, lock);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

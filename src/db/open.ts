@@ -4,6 +4,7 @@ import { DataLock } from "./lock.js";
 import { migrate } from "./migrate.js";
 import { PgliteDb } from "./pglite.js";
 import { PostgresDb } from "./postgres.js";
+import { createPrivately, restrictTree } from "./private-files.js";
 
 export interface OpenedDb {
   db: Db;
@@ -43,6 +44,7 @@ export async function openDatabase(opts: {
     return { db, lock: null, where: redactUrl(opts.databaseUrl), close: () => db.close() };
   }
   const dir = resolve(opts.dataDir);
+  createPrivately();
   const lock = new DataLock(dir, opts.command);
   try {
     const pgdata = join(dir, "pgdata");
@@ -55,6 +57,7 @@ export async function openDatabase(opts: {
       );
     });
     await migrate(db);
+    restrictTree(dir);
     return {
       db,
       lock,

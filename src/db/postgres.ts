@@ -1,6 +1,7 @@
 import pg from "pg";
 import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
 import { GenerationListener } from "./pg-listener.js";
+import { retryConflicts } from "./retry.js";
 
 const parsers: Record<number, (v: string) => unknown> = {
   [TYPE_OIDS.date]: keepText,
@@ -28,7 +29,8 @@ export class PostgresDb implements Db {
   /** Connects and checks the server answers, so a wrong URL fails at start with the driver's reason. */
   static async open(url: string, options: { max?: number } = {}): Promise<PostgresDb> {
     const pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10 });
-    // An idle client that loses its server must not crash the process; the next query reports it.
+    // An idle client that loses its server (terminated, restart, failover) must not crash the process: the pool
+    // drops it and the next query opens a new connection.
     pool.on("error", () => undefined);
     const db = new PostgresDb(pool, url);
     await db.query("SELECT 1");
@@ -56,8 +58,24 @@ export class PostgresDb implements Db {
     return this.jobs + this.listener.count();
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction on one pooled connection. A deadlock or serialization failure rolls it back and
+   * runs it again (`retryConflicts`), so `fn` must have no effect outside `tx` before it resolves.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return retryConflicts(() => this.transactionOnce(fn));
+  }
+
+  private async transactionOnce<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // While checked out, the client has no listener of the pool's: a connection the server terminates between
+    // two statements would emit an unhandled 'error' and end the process. The statement in flight, or the next
+    // one, fails with the reason instead, and the broken client is dropped on release.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await fn({
@@ -67,10 +85,14 @@ export class PostgresDb implements Db {
       await client.query("COMMIT");
       return result;
     } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (!broken)
+        await client.query("ROLLBACK").catch((e: Error) => {
+          broken = e;
+        });
       throw err;
     } finally {
-      client.release();
+      client.removeListener("error", onError);
+      client.release(broken);
       this.jobs++;
     }
   }

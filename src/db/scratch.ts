@@ -3,6 +3,8 @@ import pg from "pg";
 
 async function admin(baseUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: baseUrl });
+  // Without a listener, a connection the server drops mid-statement would end the process; the query fails anyway.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     await client.query(sql);

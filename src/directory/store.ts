@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
+import { sortedByLower } from "../util/order.js";
 import { addDays } from "../util/time.js";
 import type { DirectoryIssue } from "./file.js";
 import type { DirectoryFile, Grant, TeamSpec } from "./model.js";
@@ -106,7 +107,7 @@ export async function applyDirectory(
   const created = await tx.query<{ id: number }>(
     `INSERT INTO users (login, login_lower, created_at) SELECT l, lower(l), $2 FROM unnest($1::text[]) AS l
      ON CONFLICT (login_lower) DO NOTHING RETURNING id`,
-    [logins, createdAt],
+    [sortedByLower(logins), createdAt],
   );
   report.users.created = created.length;
   const newIds = new Set(created.map((c) => c.id));

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
+import { sortedByLower } from "../util/order.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, factKeyString, foldEvent } from "./fold.js";
 
@@ -42,11 +43,12 @@ export async function storeEvents(
 ): Promise<StoreResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0, dropped: 0 };
   const logins = [...new Set(events.map((e) => e.login.toLowerCase()))];
-  // Activity may arrive before the directory names the user: keep it, so it counts once they are placed.
+  // Activity may arrive before the directory names the user: keep it, so it counts once they are placed. Sorted:
+  // two batches inserting the same new logins in different orders would each wait for the other (40P01).
   await tx.query(
     `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
      ON CONFLICT (login_lower) DO NOTHING`,
-    [[...new Map(events.map((e) => [e.login.toLowerCase(), e.login])).values()]],
+    [sortedByLower([...new Map(events.map((e) => [e.login.toLowerCase(), e.login])).values()])],
   );
   const users = await tx.query<{ id: number; login_lower: string; telemetry: boolean }>(
     "SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($1::text[])",
