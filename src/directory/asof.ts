@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { TELEMETRY_ON_DAY } from "./telemetry.js";
 
 /** The directory as it was at the end of one day, in the form the rollup needs. */
 export interface DayDirectory {
@@ -29,12 +30,8 @@ export async function loadDayDirectory(db: Queryable, day: string): Promise<DayD
   const orgs = await db.query<{ id: number; enterprise_id: number | null }>(
     "SELECT id, enterprise_id FROM organizations",
   );
-  // Telemetry at the end of `day`: the latest change on or before it; before the first change, the opposite of it.
   const off = await db.query<{ id: number }>(
-    `SELECT u.id FROM users u WHERE NOT coalesce(
-       (SELECT t.enabled FROM user_telemetry t WHERE t.user_id = u.id AND t.from_day <= $1::date ORDER BY t.from_day DESC LIMIT 1),
-       (SELECT NOT t.enabled FROM user_telemetry t WHERE t.user_id = u.id ORDER BY t.from_day LIMIT 1),
-       u.telemetry)`,
+    `SELECT u.id FROM users u CROSS JOIN (SELECT $1::date AS day) d WHERE NOT ${TELEMETRY_ON_DAY}`,
     [day],
   );
   const models = await db.query<{ name: string; training_date: string | null }>(

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
+import { telemetryOffOn } from "../directory/telemetry.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, factKeyString, foldEvent } from "./fold.js";
 
@@ -30,8 +31,8 @@ export function idHash(id: string): string {
 }
 
 /**
- * Stores a batch in the caller's transaction: drops events of users with telemetry off (nothing of them is
- * kept), skips ids already received, folds the rest into the day's facts, and marks closed days (< today) that
+ * Stores a batch in the caller's transaction: drops events of users with telemetry off on the event's day (nothing
+ * of them is kept), skips ids already received, folds the rest into the day's facts, and marks closed days (< today) that
  * received late events as dirty so they are reprocessed. Rows are written in key order so concurrent batches
  * on PostgreSQL lock them in the same order and cannot deadlock.
  */
@@ -48,11 +49,18 @@ export async function storeEvents(
      ON CONFLICT (login_lower) DO NOTHING`,
     [[...new Map(events.map((e) => [e.login.toLowerCase(), e.login])).values()]],
   );
-  const users = await tx.query<{ id: number; login_lower: string; telemetry: boolean }>(
-    "SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($1::text[])",
+  const users = await tx.query<{ id: number; login_lower: string }>(
+    "SELECT id, login_lower FROM users WHERE login_lower = ANY($1::text[])",
     [logins],
   );
   const byLogin = new Map(users.map((u) => [u.login_lower, u]));
+  // Each event is judged by the setting of its own day: a late event keeps the setting its day had.
+  const pairs = new Map<string, { userId: number; day: string }>();
+  for (const e of events) {
+    const userId = byLogin.get(e.login.toLowerCase())!.id;
+    pairs.set(`${userId}|${e.event.day}`, { userId, day: e.event.day });
+  }
+  const off = await telemetryOffOn(tx, [...pairs.values()]);
 
   let dropped = 0;
   let duplicates = 0;
@@ -60,7 +68,7 @@ export async function storeEvents(
   const seen = new Set<string>();
   for (const e of events) {
     const user = byLogin.get(e.login.toLowerCase())!;
-    if (!user.telemetry) {
+    if (off.has(`${user.id}|${e.event.day}`)) {
       dropped++;
       continue;
     }
