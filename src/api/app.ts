@@ -112,25 +112,9 @@ export function buildApp(
   });
 
   const throttle = ctx.authThrottle;
-  if (throttle) {
-    app.addHook("onRequest", async (req) => {
-      if (req.headers.authorization === undefined || req.url.startsWith("/_pilotlog/")) return;
-      const wait = throttle.lockedFor(req.ip);
-      if (wait > 0) {
-        throw new ApiError(
-          "forbidden",
-          "Maximum number of login attempts exceeded. Please try again later.",
-          { headers: { "retry-after": String(wait) } },
-        );
-      }
-    });
-    app.addHook("onResponse", async (req, reply) => {
-      if (reply.statusCode === 401 && req.headers.authorization !== undefined) throttle.failed(req.ip);
-    });
-  }
 
   app.setErrorHandler((err, req, reply) => {
-    const apiErr =
+    let apiErr =
       err instanceof ApiError
         ? err
         : isDatabaseUnavailable(err)
@@ -140,6 +124,13 @@ export function buildApp(
               { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_S) } },
             )
           : fromFastifyError(err as { code?: string; statusCode?: number; message: string });
+    // Only requests that fail authentication are locked out: a valid token is always served, so a relay or
+    // dashboard sharing an address with someone guessing tokens keeps working.
+    if (throttle && apiErr.kind === "bad_credentials") {
+      const wait = throttle.refuse(req.ip);
+      if (wait > 0)
+        apiErr = new ApiError("login_attempts_exceeded", undefined, { headers: { "retry-after": String(wait) } });
+    }
     if (apiErr.kind === "service_unavailable" && !(err instanceof ApiError))
       req.log.warn({ reason: (err as Error).message }, "database unavailable");
     if (apiErr.kind === "internal") req.log.error({ err }, "unexpected error");

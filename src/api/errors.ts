@@ -29,6 +29,7 @@ export type ErrorKind =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  | "login_attempts_exceeded"
   | "service_unavailable"
   | "internal";
 
@@ -56,6 +57,10 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
     status: 403,
     message:
       "API rate limit exceeded for this token. Wait until the time in the x-ratelimit-reset header (see retry-after), or raise --rate-limit.",
+  },
+  login_attempts_exceeded: {
+    status: 403,
+    message: "Maximum number of login attempts exceeded. Please try again later.",
   },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
