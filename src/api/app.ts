@@ -129,7 +129,9 @@ export function buildApp(
     if (throttle && apiErr.kind === "bad_credentials") {
       const wait = throttle.refuse(req.ip);
       if (wait > 0)
-        apiErr = new ApiError("login_attempts_exceeded", undefined, { headers: { "retry-after": String(wait) } });
+        apiErr = new ApiError("login_attempts_exceeded", undefined, {
+          headers: { "retry-after": String(wait) },
+        });
     }
     if (apiErr.kind === "service_unavailable" && !(err instanceof ApiError))
       req.log.warn({ reason: (err as Error).message }, "database unavailable");
