@@ -12,6 +12,7 @@ const DATA_TABLES = [
   "dirty_days",
   "facts",
   "event_ids",
+  "user_day_values",
   "tokens",
   "custom_models",
   "grants",
