@@ -30,6 +30,7 @@ export type ErrorKind =
   | "unsupported_media_type"
   | "rate_limited"
   | "login_attempts_exceeded"
+  | "cross_origin_refused"
   | "service_unavailable"
   | "internal";
 
@@ -62,6 +63,7 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
     status: 403,
     message: "Maximum number of login attempts exceeded. Please try again later.",
   },
+  cross_origin_refused: { status: 403, message: "Cross-origin request refused" },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
 };
