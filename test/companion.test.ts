@@ -190,6 +190,39 @@ for (const backend of backends) {
         expect([path, token, (await h.get(path, token || undefined)).status]).toEqual([path, token, status]);
     });
 
+    it("authenticates before looking names up: no or a bad token is a 401 whether or not the name exists", async () => {
+      const routes = (org: string, ent: string) => [
+        `/orgs/${org}/copilot/billing`,
+        `/orgs/${org}/copilot/billing/seats`,
+        `/orgs/${org}/members/a1/copilot`,
+        `/orgs/${org}/teams`,
+        `/orgs/${org}/teams/alpha/members`,
+        `/orgs/${org}/members`,
+        `/enterprises/${ent}/copilot/billing/seats`,
+        `/enterprises/${ent}/teams`,
+        `/enterprises/${ent}/teams/guild/memberships`,
+        "/user",
+        "/user/orgs",
+      ];
+      const seen: string[] = [];
+      for (const prefix of ["", "/api/v3"]) {
+        for (const path of [...routes("octo", "ent"), ...routes("no-such-org", "no-such-ent")]) {
+          for (const [token, message] of [
+            [undefined, "Requires authentication"],
+            ["pl_not_a_token", "Bad credentials"],
+          ] as const) {
+            const res = await h.get(`${prefix}${path}`, token);
+            const body = (await res.json()) as { message: string };
+            seen.push(`${prefix}${path} ${token ?? "-"} ${res.status} ${body.message}`);
+            expect(`${prefix}${path} ${token ?? "-"} ${res.status} ${body.message}`).toBe(
+              `${prefix}${path} ${token ?? "-"} 401 ${message}`,
+            );
+          }
+        }
+      }
+      expect(seen).toHaveLength(88);
+    });
+
     it("pages with GitHub's Link header, and octokit's paginate walks teams and seats", async () => {
       const first = await h.get("/orgs/octo/teams?per_page=2", "tok_owner");
       expect(first.headers.get("link")).toContain('rel="next"');

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { applyDirectoryText } from "../directory/apply.js";
 import { DirectoryFileError } from "../directory/file.js";
+import { TOKEN_KINDS } from "../directory/model.js";
 import {
   createToken,
   listTokens,
@@ -13,6 +14,7 @@ import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
+import { localRoutes } from "./local-body.js";
 
 function authorized(ctx: AppContext, req: FastifyRequest): boolean {
   const given = Buffer.from(req.headers["x-pilotlog-admin"]?.toString() ?? "");
@@ -20,27 +22,69 @@ function authorized(ctx: AppContext, req: FastifyRequest): boolean {
   return want.length > 0 && given.length === want.length && timingSafeEqual(given, want);
 }
 
-function jsonBody(req: FastifyRequest): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "{}");
-    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    /* answered below */
-  }
-  throw new ApiError("bad_request", "expected a JSON object");
-}
+const TOKEN_KINDS_LIST = [...TOKEN_KINDS];
+const nullableString = { type: ["string", "null"], maxLength: 1000 } as const;
+
+/** Bodies of the admin routes (the CLI sends them; anything else gets a 422 naming the field). */
+const SCHEMAS = {
+  apply: {
+    type: "object",
+    required: ["fileName", "text"],
+    additionalProperties: false,
+    properties: { fileName: { type: "string", maxLength: 4096 }, text: { type: "string" } },
+  },
+  process: {
+    type: "object",
+    additionalProperties: false,
+    properties: { day: { type: "string", maxLength: 100 } },
+  },
+  tokenCreate: {
+    type: "object",
+    required: ["kind"],
+    additionalProperties: false,
+    properties: {
+      kind: { type: "string", enum: TOKEN_KINDS_LIST },
+      user: { ...nullableString, default: null },
+      scopes: { type: "array", items: { type: "string", maxLength: 100 }, maxItems: 100, default: [] },
+      resourceOwner: { ...nullableString, default: null },
+      permissions: {
+        type: "object",
+        additionalProperties: { type: "string", enum: ["read", "write"] },
+        maxProperties: 100,
+        default: {},
+      },
+      expiresAt: { ...nullableString, default: null },
+      label: { ...nullableString, default: null },
+    },
+  },
+  empty: { type: "object", additionalProperties: false, properties: {} },
+  tokenRevoke: {
+    type: "object",
+    required: ["id"],
+    additionalProperties: false,
+    properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
+  },
+} as const;
 
 /**
  * Local admin routes: the CLI sends `apply` and `process` here when this server holds the PGlite data folder.
- * They answer 404 unless the caller shows the secret from the folder's lock file.
+ * They answer 404 unless the caller shows the secret from the folder's lock file; then the cross-site checks of
+ * local-guard.ts, then each body is validated against its schema.
  */
 export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post("/_pilotlog/admin/apply", async (req, reply) => {
-    if (!authorized(ctx, req)) throw new ApiError("not_found");
-    const body = jsonBody(req);
-    if (typeof body.text !== "string" || typeof body.fileName !== "string") {
-      throw new ApiError("bad_request", "expected {fileName, text}");
-    }
+  localRoutes(
+    app,
+    (scope) => register(scope, ctx),
+    (req) => {
+      if (!authorized(ctx, req)) throw new ApiError("not_found");
+    },
+  );
+}
+
+function register(app: FastifyInstance, ctx: AppContext): void {
+  const options = (schema: object, resource: string) => ({ schema: { body: schema }, config: { resource } });
+  app.post("/_pilotlog/admin/apply", options(SCHEMAS.apply, "DirectoryFile"), async (req, reply) => {
+    const body = req.body as { fileName: string; text: string };
     try {
       const now = ctx.clock.now();
       return await applyDirectoryText(ctx.db, body.text, body.fileName, {
@@ -58,11 +102,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     }
   });
 
-  app.post("/_pilotlog/admin/process", async (req, reply) => {
-    if (!authorized(ctx, req)) throw new ApiError("not_found");
-    const body = jsonBody(req);
+  app.post("/_pilotlog/admin/process", options(SCHEMAS.process, "Processing"), async (req, reply) => {
+    const body = req.body as { day?: string };
     try {
-      const day = typeof body.day === "string" ? body.day : undefined;
+      const day = body.day;
       return {
         days: await runProcessing(ctx.db, ctx.clock.now(), {
           windowDays: ctx.windowDays,
@@ -78,11 +121,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
     }
   });
 
-  const tokenRoute = (path: string, work: (body: Record<string, unknown>) => Promise<unknown>) =>
-    app.post(path, async (req, reply) => {
-      if (!authorized(ctx, req)) throw new ApiError("not_found");
+  const tokenRoute = (path: string, schema: object, work: (body: unknown) => Promise<unknown>) =>
+    app.post(path, options(schema, "Token"), async (req, reply) => {
       try {
-        return await work(jsonBody(req));
+        return await work(req.body);
       } catch (err) {
         if (err instanceof TokenRequestError) {
           reply.code(422);
@@ -91,11 +133,11 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
         throw err;
       }
     });
-  tokenRoute("/_pilotlog/admin/tokens/create", (b) =>
-    ctx.db.transaction((tx) => createToken(tx, b as unknown as NewToken)),
+  tokenRoute("/_pilotlog/admin/tokens/create", SCHEMAS.tokenCreate, (b) =>
+    ctx.db.transaction((tx) => createToken(tx, b as NewToken)),
   );
-  tokenRoute("/_pilotlog/admin/tokens/list", () => listTokens(ctx.db));
-  tokenRoute("/_pilotlog/admin/tokens/revoke", (b) =>
-    ctx.db.transaction((tx) => revokeToken(tx, String(b.id ?? ""), ctx.clock.now())),
+  tokenRoute("/_pilotlog/admin/tokens/list", SCHEMAS.empty, () => listTokens(ctx.db));
+  tokenRoute("/_pilotlog/admin/tokens/revoke", SCHEMAS.tokenRevoke, (b) =>
+    ctx.db.transaction((tx) => revokeToken(tx, (b as { id: string }).id, ctx.clock.now())),
   );
 }

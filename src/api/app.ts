@@ -7,15 +7,19 @@ import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS, databaseFaultError, errorBody } from "./errors.js";
-import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
+import { COMMON_HEADERS, CORS_HEADERS, newRequestId, PREFLIGHT_HEADERS, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
 import { clientErrorHandler, LIMITS } from "./limits.js";
+import { bodyValidationError } from "./local-body.js";
+import { LOCAL_PREFIX } from "./local-guard.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
 import { registerSandboxRoutes } from "./sandbox-routes.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {
     docs?: string;
+    /** The `resource` named in a body's validation errors (local routes). */
+    resource?: string;
   }
   interface FastifyInstance {
     /** Handlers still running (graceful shutdown waits for them before closing the database). */
@@ -24,7 +28,11 @@ declare module "fastify" {
 }
 
 /** Fastify errors that are the client's fault, mapped onto the catalogue. */
-function fromFastifyError(err: { code?: string; statusCode?: number; message: string }): ApiError {
+function fromFastifyError(
+  err: { code?: string; statusCode?: number; message: string; validation?: unknown },
+  resource: string,
+): ApiError {
+  if (Array.isArray(err.validation)) return bodyValidationError(err.validation, resource);
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
     return new ApiError(
       "payload_too_large",
@@ -54,6 +62,8 @@ export function buildApp(
   const app = Fastify({
     logger: options.logger ?? false,
     genReqId: () => newRequestId(),
+    // Local route bodies are checked as sent: no coercion ("1" is not 1), no silently dropped fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestMs,
     // A request without Host is served (links then use the address it came in on) rather than refused bodiless.
@@ -99,7 +109,10 @@ export function buildApp(
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-github-request-id", req.id);
     reply.headers(COMMON_HEADERS);
-    if (req.url.startsWith("/telemetry/") || req.url.startsWith("/_pilotlog/")) return;
+    // The local routes are for this machine's tools: no CORS, so no other origin's page may read or preflight them.
+    if (req.url.startsWith(LOCAL_PREFIX)) return;
+    reply.headers(CORS_HEADERS);
+    if (req.url.startsWith("/telemetry/")) return;
     reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
   });
 
@@ -112,32 +125,28 @@ export function buildApp(
   });
 
   const throttle = ctx.authThrottle;
-  if (throttle) {
-    app.addHook("onRequest", async (req) => {
-      if (req.headers.authorization === undefined || req.url.startsWith("/_pilotlog/")) return;
-      const wait = throttle.lockedFor(req.ip);
-      if (wait > 0) {
-        throw new ApiError(
-          "forbidden",
-          "Maximum number of login attempts exceeded. Please try again later.",
-          { headers: { "retry-after": String(wait) } },
-        );
-      }
-    });
-    app.addHook("onResponse", async (req, reply) => {
-      if (reply.statusCode === 401 && req.headers.authorization !== undefined) throttle.failed(req.ip);
-    });
-  }
 
   app.setErrorHandler((err, req, reply) => {
     const fault = err instanceof ApiError ? null : databaseFault(err);
-    const apiErr =
+    let apiErr =
       err instanceof ApiError
         ? err
         : fault
           ? databaseFaultError(fault, UNAVAILABLE_RETRY_AFTER_S)
-          : fromFastifyError(err as { code?: string; statusCode?: number; message: string });
+          : fromFastifyError(
+              err as { code?: string; statusCode?: number; message: string; validation?: unknown },
+              req.routeOptions.config?.resource ?? "Body",
+            );
     if (fault) req.log.warn({ err }, `database ${fault}`);
+    // Only requests that fail authentication are locked out: a valid token is always served, so a relay or
+    // dashboard sharing an address with someone guessing tokens keeps working.
+    if (throttle && apiErr.kind === "bad_credentials") {
+      const wait = throttle.refuse(req.ip);
+      if (wait > 0)
+        apiErr = new ApiError("login_attempts_exceeded", undefined, {
+          headers: { "retry-after": String(wait) },
+        });
+    }
     if (apiErr.kind === "internal") req.log.error({ err }, "unexpected error");
     if (apiErr.options.headers) reply.headers(apiErr.options.headers);
     reply.code(apiErr.status).type("application/json; charset=utf-8");
@@ -160,6 +169,15 @@ export function buildApp(
     );
   }
   registerIngestRoute(app, ctx);
+  // Preflights as api.github.com answers them, on every path but the local routes (those get the 404).
+  app.options("*", async (req, reply) => {
+    if (req.url.startsWith(LOCAL_PREFIX)) {
+      reply.code(404).type("application/json; charset=utf-8");
+      return { message: "Not Found", documentation_url: DOCS.rest, status: "404" };
+    }
+    reply.headers(PREFLIGHT_HEADERS);
+    return reply.code(204).send();
+  });
   registerAdminRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);
   registerDashboard(app, ctx);

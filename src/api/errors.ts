@@ -29,6 +29,8 @@ export type ErrorKind =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  | "login_attempts_exceeded"
+  | "cross_origin_refused"
   | "service_unavailable"
   | "internal";
 
@@ -57,6 +59,11 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
     message:
       "API rate limit exceeded for this token. Wait until the time in the x-ratelimit-reset header (see retry-after), or raise --rate-limit.",
   },
+  login_attempts_exceeded: {
+    status: 403,
+    message: "Maximum number of login attempts exceeded. Please try again later.",
+  },
+  cross_origin_refused: { status: 403, message: "Cross-origin request refused" },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
 };

@@ -41,9 +41,22 @@ export const COMMON_HEADERS: Record<string, string> = {
   "x-xss-protection": "0",
   "referrer-policy": "origin-when-cross-origin, strict-origin-when-cross-origin",
   "content-security-policy": "default-src 'none'",
+};
+
+/** api.github.com's CORS answer, on every answer of the GitHub routes: any origin may read them with a token. */
+export const CORS_HEADERS: Record<string, string> = {
   "access-control-allow-origin": "*",
   "access-control-expose-headers":
     "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset",
+};
+
+/** What api.github.com adds to its `204` answer to a CORS preflight (`OPTIONS`). */
+export const PREFLIGHT_HEADERS: Record<string, string> = {
+  "access-control-allow-methods": "GET, POST, PATCH, PUT, DELETE",
+  "access-control-allow-headers":
+    "Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Accept-Encoding, X-GitHub-OTP, X-Requested-With, User-Agent, GraphQL-Features, X-Github-Next-Global-ID, X-GitHub-Api-Version",
+  "access-control-max-age": "86400",
+  vary: "Accept-Encoding, Accept, X-Requested-With",
 };
 
 /** True when an `If-None-Match` header names `etag` (or `*`), weak or strong. */

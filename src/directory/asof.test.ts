@@ -7,8 +7,6 @@ const base = {
     { id: 10, enterprise_id: 1 },
     { id: 20, enterprise_id: null },
   ],
-  teams: [{ id: 100, org_id: 10 }],
-  eteams: [{ id: 200, enterprise_id: 1 }],
   models: [{ name: "acme-pr-model", training_date: "2024-02-01" }],
 };
 const g = (scope_kind: string, scope_id: number, user_id: number, role: string) => ({
@@ -58,7 +56,7 @@ describe("buildDayDirectory", () => {
     expect(d.seatedMembers.get("org:10")).toBe(2);
   });
 
-  it("counts seats from the org or its enterprise for org and team, and from the enterprise or any of its orgs for enterprise teams", () => {
+  it("counts a member's seat for the threshold whichever organization or enterprise assigned it", () => {
     const grants = [
       ...[1, 2, 3].flatMap((u) => [
         g("org", 10, u, "member"),
@@ -68,13 +66,13 @@ describe("buildDayDirectory", () => {
       g("eteam", 200, 4, "member"),
       g("org", 10, 1, "seat"),
       g("ent", 1, 2, "seat"),
-      g("org", 20, 3, "seat"), // a seat of another organization does not count for org 10
+      g("org", 20, 3, "seat"), // a seat of an organization outside the enterprise counts too
       g("org", 10, 4, "seat"), // user 4 holds an org-10 seat but is only an enterprise-team member
     ];
     const d = buildDayDirectory({ ...base, grants, telemetryOff: new Set() });
-    expect(d.seatedMembers.get("org:10")).toBe(2);
-    expect(d.seatedMembers.get("team:100")).toBe(2);
-    expect(d.seatedMembers.get("eteam:200")).toBe(3); // users 1, 2 and 4
+    expect(d.seatedMembers.get("org:10")).toBe(3);
+    expect(d.seatedMembers.get("team:100")).toBe(3);
+    expect(d.seatedMembers.get("eteam:200")).toBe(4);
     expect(d.seatedMembers.has("ent:1")).toBe(false); // no threshold for the enterprise
   });
 });

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { TELEMETRY_ON_DAY } from "./telemetry.js";
 
 /** The directory as it was at the end of one day, in the form the rollup needs. */
 export interface DayDirectory {
@@ -29,18 +30,8 @@ export async function loadDayDirectory(db: Queryable, day: string): Promise<DayD
   const orgs = await db.query<{ id: number; enterprise_id: number | null }>(
     "SELECT id, enterprise_id FROM organizations",
   );
-  const teams = await db.query<{ id: number; org_id: number | null }>(
-    "SELECT id, org_id FROM teams WHERE org_id IS NOT NULL",
-  );
-  const eteams = await db.query<{ id: number; enterprise_id: number }>(
-    "SELECT id, enterprise_id FROM teams WHERE enterprise_id IS NOT NULL",
-  );
-  // Telemetry at the end of `day`: the latest change on or before it; before the first change, the opposite of it.
   const off = await db.query<{ id: number }>(
-    `SELECT u.id FROM users u WHERE NOT coalesce(
-       (SELECT t.enabled FROM user_telemetry t WHERE t.user_id = u.id AND t.from_day <= $1::date ORDER BY t.from_day DESC LIMIT 1),
-       (SELECT NOT t.enabled FROM user_telemetry t WHERE t.user_id = u.id ORDER BY t.from_day LIMIT 1),
-       u.telemetry)`,
+    `SELECT u.id FROM users u CROSS JOIN (SELECT $1::date AS day) d WHERE NOT ${TELEMETRY_ON_DAY}`,
     [day],
   );
   const models = await db.query<{ name: string; training_date: string | null }>(
@@ -49,8 +40,6 @@ export async function loadDayDirectory(db: Queryable, day: string): Promise<DayD
   return buildDayDirectory({
     grants,
     orgs,
-    teams,
-    eteams,
     telemetryOff: new Set(off.map((r) => r.id)),
     models,
   });
@@ -60,17 +49,14 @@ export async function loadDayDirectory(db: Queryable, day: string): Promise<DayD
 export function buildDayDirectory(input: {
   grants: readonly G[];
   orgs: readonly { id: number; enterprise_id: number | null }[];
-  teams: readonly { id: number; org_id: number | null }[];
-  eteams: readonly { id: number; enterprise_id: number }[];
   telemetryOff: ReadonlySet<number>;
   models: readonly { name: string; training_date: string | null }[];
 }): DayDirectory {
   const entOfOrg = new Map(input.orgs.map((o) => [o.id, o.enterprise_id]));
-  const orgOfTeam = new Map(input.teams.map((t) => [t.id, t.org_id]));
-  const entOfEteam = new Map(input.eteams.map((t) => [t.id, t.enterprise_id]));
 
   const members = new Map<string, Set<number>>(); // scope → members
-  const seats = new Map<string, Set<number>>(); // "org:ID" / "ent:ID" → seat holders
+  // metrics-semantics.md v1.1: a seat counts for the threshold whichever organization or enterprise assigned it.
+  const seatHolders = new Set<number>();
   const add = (m: Map<string, Set<number>>, key: string, user: number) => {
     const s = m.get(key);
     if (s) s.add(user);
@@ -78,7 +64,7 @@ export function buildDayDirectory(input: {
   };
   for (const g of input.grants) {
     if (g.role === "seat") {
-      add(seats, scopeKey(g.scope_kind, g.scope_id), g.user_id);
+      seatHolders.add(g.user_id);
       // An enterprise-assigned seat makes its holder part of the enterprise.
       if (g.scope_kind === "ent") add(members, scopeKey("ent", g.scope_id), g.user_id);
       continue;
@@ -96,43 +82,22 @@ export function buildDayDirectory(input: {
 
   const scopesOf = new Map<number, string[]>();
   const seatedMembers = new Map<string, number>();
-  const seatedIn = (user: number, pools: readonly string[]) => pools.some((p) => seats.get(p)?.has(user));
   for (const [scope, users] of members) {
-    const [kind, idText] = scope.split(":") as [string, string];
-    const id = Number(idText);
-    let pools: string[] | null = null;
-    if (kind === "org") pools = seatPools(id, entOfOrg);
-    else if (kind === "team") {
-      const org = orgOfTeam.get(id);
-      pools = org == null ? [] : seatPools(org, entOfOrg);
-    } else if (kind === "eteam") {
-      const ent = entOfEteam.get(id);
-      pools =
-        ent == null ? [] : [scopeKey("ent", ent), ...orgsOfEnt(ent, entOfOrg).map((o) => scopeKey("org", o))];
-    }
+    // The enterprise has no threshold; organizations, teams and enterprise teams do.
+    const threshold = !scope.startsWith("ent:");
     let seated = 0;
     for (const user of users) {
-      if (pools && seatedIn(user, pools)) seated++;
+      if (seatHolders.has(user)) seated++;
       if (input.telemetryOff.has(user)) continue;
       const list = scopesOf.get(user);
       if (list) list.push(scope);
       else scopesOf.set(user, [scope]);
     }
-    if (pools) seatedMembers.set(scope, seated);
+    if (threshold) seatedMembers.set(scope, seated);
   }
   return {
     scopesOf,
     seatedMembers,
     customModels: new Map(input.models.map((m) => [m.name, m.training_date])),
   };
-}
-
-/** Seats count for an organization (and its teams) when assigned by it or by its enterprise. */
-function seatPools(org: number, entOfOrg: ReadonlyMap<number, number | null>): string[] {
-  const ent = entOfOrg.get(org);
-  return ent == null ? [scopeKey("org", org)] : [scopeKey("org", org), scopeKey("ent", ent)];
-}
-
-function orgsOfEnt(ent: number, entOfOrg: ReadonlyMap<number, number | null>): number[] {
-  return [...entOfOrg].filter(([, e]) => e === ent).map(([o]) => o);
 }

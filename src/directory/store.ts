@@ -4,6 +4,7 @@ import { sortedByLower } from "../util/order.js";
 import { addDays } from "../util/time.js";
 import type { DirectoryIssue } from "./file.js";
 import type { DirectoryFile, Grant, TeamSpec } from "./model.js";
+import { recordTelemetryChange } from "./telemetry.js";
 import { hashToken } from "./tokens.js";
 
 /** What `apply` changed, for the CLI to report. */
@@ -123,11 +124,7 @@ export async function applyDirectory(
       await tx.query("UPDATE users SET telemetry = $2 WHERE id = $1", [row.id, u.telemetry]);
       // A user new in this file has had this setting all along; an existing one changes it from today on.
       if (newIds.has(row.id)) continue;
-      await tx.query(
-        `INSERT INTO user_telemetry (user_id, from_day, enabled) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, from_day) DO UPDATE SET enabled = excluded.enabled`,
-        [row.id, opts.today, u.telemetry],
-      );
+      await recordTelemetryChange(tx, row.id, row.telemetry, u.telemetry, opts.today);
       report.users.telemetryChanged++;
     }
   }

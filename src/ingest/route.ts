@@ -77,7 +77,7 @@ export function registerIngestRoute(app: FastifyInstance, ctx: AppContext): void
           });
           continue;
         }
-        owned.push({ event: e, login: e.user });
+        owned.push({ event: e, login: e.user, index: item.index });
       } else {
         const own = principal.login!;
         if (e.user && e.user.toLowerCase() !== own.toLowerCase()) {
@@ -88,10 +88,14 @@ export function registerIngestRoute(app: FastifyInstance, ctx: AppContext): void
           });
           continue;
         }
-        owned.push({ event: e, login: own });
+        owned.push({ event: e, login: own, index: item.index });
       }
     }
     const result = await ctx.db.transaction((tx) => storeEvents(tx, owned, today));
+    if (result.rejected.length > 0) {
+      rejected.push(...result.rejected);
+      rejected.sort((x, y) => x.index - y.index);
+    }
     reply.code(202).type("application/json; charset=utf-8");
     return { accepted: result.accepted, duplicates: result.duplicates, dropped: result.dropped, rejected };
   });

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
+import { telemetryOffOn } from "../directory/telemetry.js";
 import { sortedByLower } from "../util/order.js";
+import { enforceCardinality } from "./cardinality.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, factKeyString, foldEvent } from "./fold.js";
 
@@ -8,12 +10,16 @@ import { addCounts, factKeyString, foldEvent } from "./fold.js";
 export interface OwnedEvent {
   event: TelemetryEvent;
   login: string;
+  /** Its position in the request (named in a rejection); absent: its position in the batch. */
+  index?: number;
 }
 
 export interface StoreResult {
   accepted: number;
   duplicates: number;
   dropped: number;
+  /** Events refused past the per-user, per-day cardinality limits (cardinality.ts); nothing of them is kept. */
+  rejected: { index: number; id: string; message: string }[];
 }
 
 /**
@@ -31,8 +37,8 @@ export function idHash(id: string): string {
 }
 
 /**
- * Stores a batch in the caller's transaction: drops events of users with telemetry off (nothing of them is
- * kept), skips ids already received, folds the rest into the day's facts, and marks closed days (< today) that
+ * Stores a batch in the caller's transaction: drops events of users with telemetry off on the event's day (nothing
+ * of them is kept), skips ids already received, folds the rest into the day's facts, and marks closed days (< today) that
  * received late events as dirty so they are reprocessed. Rows are written in key order so concurrent batches
  * on PostgreSQL lock them in the same order and cannot deadlock.
  */
@@ -41,7 +47,7 @@ export async function storeEvents(
   events: readonly OwnedEvent[],
   today: string,
 ): Promise<StoreResult> {
-  if (events.length === 0) return { accepted: 0, duplicates: 0, dropped: 0 };
+  if (events.length === 0) return { accepted: 0, duplicates: 0, dropped: 0, rejected: [] };
   const logins = [...new Set(events.map((e) => e.login.toLowerCase()))];
   // Activity may arrive before the directory names the user: keep it, so it counts once they are placed. Sorted:
   // two batches inserting the same new logins in different orders would each wait for the other (40P01).
@@ -50,19 +56,26 @@ export async function storeEvents(
      ON CONFLICT (login_lower) DO NOTHING`,
     [sortedByLower([...new Map(events.map((e) => [e.login.toLowerCase(), e.login])).values()])],
   );
-  const users = await tx.query<{ id: number; login_lower: string; telemetry: boolean }>(
-    "SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($1::text[])",
+  const users = await tx.query<{ id: number; login_lower: string }>(
+    "SELECT id, login_lower FROM users WHERE login_lower = ANY($1::text[])",
     [logins],
   );
   const byLogin = new Map(users.map((u) => [u.login_lower, u]));
+  // Each event is judged by the setting of its own day: a late event keeps the setting its day had.
+  const pairs = new Map<string, { userId: number; day: string }>();
+  for (const e of events) {
+    const userId = byLogin.get(e.login.toLowerCase())!.id;
+    pairs.set(`${userId}|${e.event.day}`, { userId, day: e.event.day });
+  }
+  const off = await telemetryOffOn(tx, [...pairs.values()]);
 
   let dropped = 0;
   let duplicates = 0;
-  const kept: { event: TelemetryEvent; userId: number; hash: string }[] = [];
+  const kept: { event: TelemetryEvent; userId: number; login: string; hash: string; index: number }[] = [];
   const seen = new Set<string>();
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     const user = byLogin.get(e.login.toLowerCase())!;
-    if (!user.telemetry) {
+    if (off.has(`${user.id}|${e.event.day}`)) {
       dropped++;
       continue;
     }
@@ -72,19 +85,27 @@ export async function storeEvents(
       continue;
     }
     seen.add(hash);
-    kept.push({ event: e.event, userId: user.id, hash });
+    kept.push({ event: e.event, userId: user.id, login: e.login, hash, index: e.index ?? i });
   }
-  if (kept.length === 0) return { accepted: 0, duplicates, dropped };
+  if (kept.length === 0) return { accepted: 0, duplicates, dropped, rejected: [] };
 
   kept.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  const fresh = await tx.query<{ id_hash: string }>(
+  const inserted = await tx.query<{ id_hash: string }>(
     `INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
      ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash`,
     [kept.map((k) => k.hash), kept.map((k) => k.event.day)],
   );
-  const freshSet = new Set(fresh.map((r) => r.id_hash));
-  const accepted = kept.filter((k) => freshSet.has(k.hash));
-  duplicates += kept.length - accepted.length;
+  const freshSet = new Set(inserted.map((r) => r.id_hash));
+  const fresh = kept.filter((k) => freshSet.has(k.hash));
+  duplicates += kept.length - fresh.length;
+  const { within: accepted, refused } = await enforceCardinality(tx, fresh);
+  // A refused event was never received: its id stays free for a corrected retry.
+  if (refused.length > 0) {
+    await tx.query("DELETE FROM event_ids WHERE id_hash = ANY($1::uuid[])", [
+      refused.map((r) => r.event.hash).sort(),
+    ]);
+  }
+  const rejected = refused.map((r) => ({ index: r.event.index, id: r.event.event.id, message: r.message }));
 
   const facts = new Map<string, { day: string; userId: number } & ReturnType<typeof foldEvent>>();
   const lateDays = new Set<string>();
@@ -127,7 +148,7 @@ export async function storeEvents(
       [[...lateDays].sort()],
     );
   }
-  return { accepted: accepted.length, duplicates, dropped };
+  return { accepted: accepted.length, duplicates, dropped, rejected };
 }
 
 /** Keeps each user's latest activity and latest editor, for the seat endpoints' last_activity_* fields. */

@@ -478,11 +478,19 @@ for (const backend of backends) {
           if (a.status === 422) {
             const r = JSON.parse(a.text) as {
               message: string;
-              issues: { file: string; path: string; reason: string }[];
+              issues?: { file: string; path: string; reason: string }[];
+              errors?: { field: string }[];
             };
             expect(r.message.length, what).toBeGreaterThan(0);
-            expect(r.issues.length, what).toBeGreaterThan(0);
-            for (const i of r.issues) expect(i.reason.length, what).toBeLessThanOrEqual(400);
+            if (r.errors) {
+              // The body is not {fileName, text}: GitHub's Validation Failed, naming the field.
+              expectGitHubError(a, what);
+              expect(r.errors.length, what).toBeGreaterThan(0);
+              for (const e of r.errors) expect(r.message, what).toContain(`"${e.field}"`);
+            } else {
+              expect(r.issues?.length, what).toBeGreaterThan(0);
+              for (const i of r.issues ?? []) expect(i.reason.length, what).toBeLessThanOrEqual(400);
+            }
           } else {
             expect(a.status, what).toBe(400);
             expectGitHubError(a, what);

@@ -62,16 +62,37 @@ describe("repeated bad credentials", () => {
       token ? { headers: { authorization: `token ${token}` } } : {},
     );
 
-  it("locks the client out with GitHub's 403 for every token after 20 failures, until the lockout ends", async () => {
+  it("locks out bad credentials with GitHub's 403 after 20 failures, and keeps serving valid tokens, the relay's included", async () => {
     for (let i = 0; i < 20; i++) expect((await get(`wrong-${i}`)).status).toBe(401);
-    const locked = await get(SECRETS[0]);
+    const locked = await get("wrong-21");
     expect(locked.status).toBe(403);
     expect(Number(locked.headers.get("retry-after"))).toBe(300);
     const body = (await locked.json()) as { message: string };
     assertErrorBody(body);
     expect(body.message).toBe("Maximum number of login attempts exceeded. Please try again later.");
+    // A valid token from the same address is served: reads and the ingest relay.
+    expect((await get(SECRETS[0])).status).toBe(200);
+    const relay = await fetch(`${url}/telemetry/v1/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${SECRETS[1]}`, "content-type": "application/x-ndjson" },
+      body: JSON.stringify({
+        id: "lockout-1",
+        type: "activity",
+        user: "m1",
+        timestamp: "2026-11-20T10:00:00Z",
+      }),
+    });
+    expect(relay.status).toBe(202);
+    expect(((await relay.json()) as { accepted: number }).accepted).toBe(1);
+    const badRelay = await fetch(`${url}/telemetry/v1/events`, {
+      method: "POST",
+      headers: { authorization: "Bearer pl_guess", "content-type": "application/x-ndjson" },
+      body: "{}",
+    });
+    expect(badRelay.status).toBe(403);
     expect((await get()).status).toBe(401); // no credentials: nothing to lock
     clock.set(new Date(Date.parse(NOW) + 5 * 60_000));
+    expect((await get("wrong-22")).status).toBe(401);
     expect((await get(SECRETS[0])).status).toBe(200);
   });
 });

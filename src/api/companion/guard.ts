@@ -17,20 +17,22 @@ export async function authenticated(
   return p;
 }
 
-async function authorize(
-  ctx: AppContext,
-  req: FastifyRequest,
+function authorize(
+  principal: Principal,
   reply: FastifyReply,
   t: { enterpriseId: number | null; orgId: number | null },
   need: Need,
   docs: string,
-): Promise<void> {
-  const d = decide(await authenticated(ctx, req, reply), t, need);
+): void {
+  const d = decide(principal, t, need);
   reply.headers(d.headers);
   if (!d.ok) throw new ApiError("forbidden", d.message, { documentationUrl: docs });
 }
 
-/** The `:org` of the path (404 when unknown), once the token may do `need` there (401/403 otherwise). */
+/**
+ * The `:org` of the path, once the token may do `need` there. As on the metrics routes, authentication comes
+ * first (401), then the name (404), then access (403): without a valid token nobody learns which names exist.
+ */
 export async function orgFor(
   ctx: AppContext,
   req: FastifyRequest,
@@ -38,12 +40,13 @@ export async function orgFor(
   need: Need,
   docs: string,
 ) {
+  const principal = await authenticated(ctx, req, reply);
   const org = await findOrg(ctx.db, (req.params as { org: string }).org);
-  await authorize(ctx, req, reply, { enterpriseId: org.enterprise_id, orgId: org.id }, need, docs);
+  authorize(principal, reply, { enterpriseId: org.enterprise_id, orgId: org.id }, need, docs);
   return org;
 }
 
-/** The `:enterprise` of the path (404 when unknown), once the token may do `need` there. */
+/** The `:enterprise` of the path, once the token may do `need` there: 401, then 404, then 403. */
 export async function enterpriseFor(
   ctx: AppContext,
   req: FastifyRequest,
@@ -51,7 +54,8 @@ export async function enterpriseFor(
   need: Need,
   docs: string,
 ) {
+  const principal = await authenticated(ctx, req, reply);
   const ent = await findEnterprise(ctx.db, (req.params as { enterprise: string }).enterprise);
-  await authorize(ctx, req, reply, { enterpriseId: ent.id, orgId: null }, need, docs);
+  authorize(principal, reply, { enterpriseId: ent.id, orgId: null }, need, docs);
   return ent;
 }

@@ -1,0 +1,112 @@
+import type { Queryable } from "../db/db.js";
+import type { TelemetryEvent } from "./event.js";
+
+/**
+ * The event fields limited per user and day (telemetry-events.md v1.1: "at most 100 distinct values each"). Read
+ * by name from the validated event, so a field that a new event type brings (such as `agent_id`) is limited by
+ * adding its name here.
+ */
+export const LIMITED_DIMENSIONS: readonly string[] = ["editor", "language", "model", "repository"];
+
+/** Distinct values per user, day and dimension. */
+export const MAX_VALUES_PER_USER_DAY = 100;
+
+// Advisory lock keys of (user, day) pairs: above every other key pilotlog uses, below 2^53.
+const PAIR_LOCK_BASE = 2 ** 52;
+
+/** One event to check: where it is in the request, and whose it is. */
+export interface LimitedEvent {
+  index: number;
+  userId: number;
+  login: string;
+  event: TelemetryEvent;
+}
+
+/** The values an event adds to each limited dimension (absent or empty fields add none). */
+function valuesOf(event: TelemetryEvent): [string, string][] {
+  const fields = event as unknown as Record<string, unknown>;
+  const out: [string, string][] = [];
+  for (const dim of LIMITED_DIMENSIONS) {
+    const v = fields[dim];
+    if (typeof v === "string" && v !== "") out.push([dim, v]);
+  }
+  return out;
+}
+
+/**
+ * Splits `events` (already deduplicated) into those within the per-user, per-day limits and those past them, in
+ * request order: an event whose value of some dimension would be its user's 101st distinct one that day is
+ * refused, with a message naming the dimension, the value and the limit. Values already stored for the user and
+ * day count. Runs in the caller's transaction and holds a lock per (user, day) until it ends, so concurrent
+ * requests for the same user and day cannot both pass the limit on PostgreSQL.
+ */
+export async function enforceCardinality<E extends LimitedEvent>(
+  tx: Queryable,
+  events: readonly E[],
+): Promise<{ within: E[]; refused: { event: E; message: string }[] }> {
+  const withValues = events.map((e) => ({ e, values: valuesOf(e.event) })).filter((x) => x.values.length > 0);
+  if (withValues.length === 0) return { within: [...events], refused: [] };
+
+  const pairs = [...new Map(withValues.map(({ e }) => [`${e.userId}|${e.event.day}`, e])).values()]
+    .map((e) => ({ userId: e.userId, day: e.event.day }))
+    .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  // In a stable order, so two requests locking overlapping pairs cannot deadlock.
+  await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
+    pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
+  ]);
+  const stored = await tx.query<{ user_id: number; day: string; dimension: string; value: string }>(
+    `SELECT v.user_id, v.day::text AS day, v.dimension, v.value
+     FROM unnest($1::int[], $2::date[]) AS p(user_id, day)
+     JOIN user_day_values v ON v.day = p.day AND v.user_id = p.user_id`,
+    [pairs.map((p) => p.userId), pairs.map((p) => p.day)],
+  );
+  const sets = new Map<string, Set<string>>();
+  const setOf = (userId: number, day: string, dim: string): Set<string> => {
+    const key = `${userId}|${day}|${dim}`;
+    const s = sets.get(key) ?? new Set<string>();
+    sets.set(key, s);
+    return s;
+  };
+  for (const r of stored) setOf(r.user_id, r.day, r.dimension).add(r.value);
+
+  const refusedSet = new Set<E>();
+  const refused: { event: E; message: string }[] = [];
+  const added: { userId: number; day: string; dim: string; value: string }[] = [];
+  for (const { e, values } of [...withValues].sort((a, b) => a.e.index - b.e.index)) {
+    const over = values.find(([dim, v]) => {
+      const s = setOf(e.userId, e.event.day, dim);
+      return !s.has(v) && s.size >= MAX_VALUES_PER_USER_DAY;
+    });
+    if (over) {
+      const [dim, v] = over;
+      refusedSet.add(e);
+      refused.push({
+        event: e,
+        message: `limit of ${MAX_VALUES_PER_USER_DAY} distinct "${dim}" values per user and day reached: "${e.login}" already sent ${MAX_VALUES_PER_USER_DAY} on ${e.event.day}, so the new value ${JSON.stringify(v.slice(0, 64))} is refused; reuse one of them or send it another day`,
+      });
+      continue;
+    }
+    for (const [dim, v] of values) {
+      const s = setOf(e.userId, e.event.day, dim);
+      if (s.has(v)) continue;
+      s.add(v);
+      added.push({ userId: e.userId, day: e.event.day, dim, value: v });
+    }
+  }
+  if (added.length > 0) {
+    // Key order, as every other multi-row write of ingestion.
+    const key = (a: (typeof added)[number]) => `${a.day}\u0000${a.userId}\u0000${a.dim}\u0000${a.value}`;
+    added.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    await tx.query(
+      `INSERT INTO user_day_values (day, user_id, dimension, value)
+       SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+      [
+        added.map((a) => a.day),
+        added.map((a) => a.userId),
+        added.map((a) => a.dim),
+        added.map((a) => a.value),
+      ],
+    );
+  }
+  return { within: events.filter((e) => !refusedSet.has(e)), refused };
+}
