@@ -31,7 +31,11 @@ const SCHEMAS = {
     type: "object",
     required: ["fileName", "text"],
     additionalProperties: false,
-    properties: { fileName: { type: "string", maxLength: 4096 }, text: { type: "string" } },
+    properties: {
+      fileName: { type: "string", maxLength: 4096 },
+      text: { type: "string" },
+      strict: { type: "boolean" },
+    },
   },
   process: {
     type: "object",
@@ -84,7 +88,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
 function register(app: FastifyInstance, ctx: AppContext): void {
   const options = (schema: object, resource: string) => ({ schema: { body: schema }, config: { resource } });
   app.post("/_pilotlog/admin/apply", options(SCHEMAS.apply, "DirectoryFile"), async (req, reply) => {
-    const body = req.body as { fileName: string; text: string };
+    const body = req.body as { fileName: string; text: string; strict?: boolean };
     try {
       const now = ctx.clock.now();
       return await applyDirectoryText(ctx.db, body.text, body.fileName, {
