@@ -64,6 +64,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
         days: await runProcessing(ctx.db, ctx.clock.now(), {
           windowDays: ctx.windowDays,
           ...(day ? { day } : {}),
+          onDay: (r) => ctx.metrics?.processed(r, "command"),
         }),
       };
     } catch (err) {

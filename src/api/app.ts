@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerDashboard } from "../dashboard/route.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerIngestRoute } from "../ingest/route.js";
+import { isOpsPath, registerOpsRoutes } from "../ops/routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -103,8 +104,10 @@ export function buildApp(
     reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
   });
 
-  app.addHook("onRequest", async () => {
-    if (inflight.closing) {
+  registerOpsRoutes(app, ctx);
+
+  app.addHook("onRequest", async (req) => {
+    if (inflight.closing && !isOpsPath(req.url)) {
       throw new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
         headers: { "retry-after": "5" },
       });
@@ -114,7 +117,8 @@ export function buildApp(
   const throttle = ctx.authThrottle;
   if (throttle) {
     app.addHook("onRequest", async (req) => {
-      if (req.headers.authorization === undefined || req.url.startsWith("/_pilotlog/")) return;
+      if (req.headers.authorization === undefined || req.url.startsWith("/_pilotlog/") || isOpsPath(req.url))
+        return;
       const wait = throttle.lockedFor(req.ip);
       if (wait > 0) {
         throw new ApiError(

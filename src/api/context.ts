@@ -1,4 +1,5 @@
 import type { Db } from "../db/db.js";
+import type { ServiceMetrics } from "../ops/metrics.js";
 import type { Clock } from "../util/clock.js";
 import type { AnswerCache } from "./answer-cache.js";
 import type { AuthThrottle } from "./auth-throttle.js";
@@ -17,6 +18,10 @@ export interface AppContext {
   authThrottle?: AuthThrottle;
   /** Per-token request budget of the GitHub routes; absent: no limit. */
   rateLimiter?: RateLimiter;
+  /** Prometheus metrics of this server (/metrics); created by the app when absent. */
+  metrics?: ServiceMetrics;
+  /** When set, /metrics answers only requests that show it as a bearer token (`--metrics-token`). */
+  metricsToken?: string;
   /** Sandbox controls (`--sandbox`): move the clock, reset (and re-seed) the store. */
   sandbox?: {
     setNow(now: Date): void;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/config.js";
 import { type OpenedDb, openDatabase } from "../db/open.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { Scheduler } from "../rollup/scheduler.js";
 import type { Clock } from "../util/clock.js";
 import { AnswerCache } from "./answer-cache.js";
@@ -51,6 +52,7 @@ export async function startServer(
     answers: new AnswerCache(),
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
     authThrottle: new AuthThrottle(clock),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const app = buildApp(ctx, { logger: opts.logger ?? { level: config.logLevel } });
@@ -61,6 +63,11 @@ export async function startServer(
       windowDays: config.windowDays,
       processAtMinutes: config.processAtMinutes,
       reprocessEveryMs: config.reprocessEveryMs,
+      onDay: (r) => ctx.metrics?.processed(r, "scheduler"),
+      onFailure: (err) => {
+        ctx.metrics?.processingFailed("scheduler");
+        ctx.metrics?.databaseError(isDatabaseUnavailable(err) ? "unavailable" : "other");
+      },
     },
     app.log,
   );

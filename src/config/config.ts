@@ -17,6 +17,8 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Requests per token per hour on the GitHub routes; 0: unlimited. */
   rateLimit: number;
+  /** Bearer token /metrics requires (`--metrics-token`); null: /metrics is open. */
+  metricsToken: string | null;
 }
 
 /** Flags as commander hands them over (strings, unvalidated). */
@@ -30,6 +32,7 @@ export interface RawFlags {
   reprocessEvery?: string;
   logLevel?: string;
   rateLimit?: string;
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -93,7 +96,14 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   const host = pick(flags.host, env.PILOTLOG_HOST) ?? "127.0.0.1";
   if (!/^[A-Za-z0-9.:_-]+$/.test(host))
     throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
+  const metricsToken = pick(flags.metricsToken, env.PILOTLOG_METRICS_TOKEN) ?? null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    throw new ConfigError(
+      "--metrics-token / PILOTLOG_METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. the output of `openssl rand -hex 24`)",
+    );
+  }
   return {
+    metricsToken,
     dataDir: pick(flags.data, env.PILOTLOG_DATA) ?? ".pilotlog",
     databaseUrl,
     host,

@@ -92,6 +92,7 @@ export function registerIngestRoute(app: FastifyInstance, ctx: AppContext): void
       }
     }
     const result = await ctx.db.transaction((tx) => storeEvents(tx, owned, today));
+    ctx.metrics?.ingested("native", { ...result, rejected: rejected.length });
     reply.code(202).type("application/json; charset=utf-8");
     return { accepted: result.accepted, duplicates: result.duplicates, dropped: result.dropped, rejected };
   });

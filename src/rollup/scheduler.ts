@@ -9,6 +9,9 @@ export interface SchedulerOptions {
   processAtMinutes: number;
   reprocessEveryMs: number;
   tickMs?: number;
+  /** Told of each day processed and of each failed run (the server's metrics). */
+  onDay?: (r: DayResult) => void;
+  onFailure?: (err: unknown) => void;
 }
 
 /**
@@ -70,6 +73,7 @@ export class Scheduler {
       for (const day of days) {
         const r = await processDay(this.db, day, this.clock.now());
         results.push(r);
+        this.opts.onDay?.(r);
         this.log.debug(
           { day, documents: r.documents, activeUsers: r.activeUsers, ms: r.ms },
           "processed day",
@@ -90,6 +94,7 @@ export class Scheduler {
       if (dailyDue) this.lastDailyDay = today;
     } catch (err) {
       this.log.error({ err }, "processing failed; will retry at the next check");
+      this.opts.onFailure?.(err);
     }
     return results;
   }
