@@ -33,7 +33,7 @@ describe("loadConfig", () => {
     [{ reprocessEvery: "soon" }, {}, /duration/],
     [{}, { DATABASE_URL: "mysql://x" }, /PostgreSQL URL/],
     [{ logLevel: "loud" }, {}, /--log-level/],
-    [{}, { PILOTLOG_METRICS_TOKEN: "short" }, /--metrics-token \/ PILOTLOG_METRICS_TOKEN must be at least 16/],
+    [{}, { PILOTLOG_METRICS_TOKEN: "short" }, /PILOTLOG_METRICS_TOKEN must be at least 16/],
   ])("refuses %j %j with a message naming the setting", (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);
