@@ -14,7 +14,8 @@ import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
 
-function authorized(ctx: AppContext, req: FastifyRequest): boolean {
+/** Whether the request shows the local admin secret (from the PGlite folder's lock file). */
+export function authorized(ctx: AppContext, req: FastifyRequest): boolean {
   const given = Buffer.from(req.headers["x-pilotlog-admin"]?.toString() ?? "");
   const want = Buffer.from(ctx.adminToken ?? "");
   return want.length > 0 && given.length === want.length && timingSafeEqual(given, want);

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { applyCommand } from "./apply.js";
+import { backupCommand, restoreCommand } from "./backup.js";
 import { demoCommand } from "./demo.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
@@ -16,5 +17,7 @@ applyCommand(program);
 processCommand(program);
 tokenCommand(program);
 demoCommand(program);
+backupCommand(program);
+restoreCommand(program);
 
 await program.parseAsync(process.argv);

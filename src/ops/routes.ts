@@ -1,8 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { authorized } from "../api/admin-routes.js";
 import type { AppContext } from "../api/context.js";
 import { ApiError } from "../api/errors.js";
+import { PgliteDb } from "../db/pglite.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
+import { storeSummary } from "./backup.js";
 import { Readiness } from "./health.js";
 import { ServiceMetrics } from "./metrics.js";
 import { pendingDays } from "./pending.js";
@@ -77,6 +80,17 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: AppContext): Servic
     }
     const { text, contentType } = await metrics.scrape();
     return reply.code(200).header("content-type", contentType).header("cache-control", "no-store").send(text);
+  });
+  // `pilotlog backup` while this server holds the PGlite folder: the dump, taken between two database jobs.
+  app.post("/_pilotlog/admin/backup", async (req, reply) => {
+    if (!authorized(ctx, req) || !(ctx.db instanceof PgliteDb)) throw new ApiError("not_found");
+    const summary = await storeSummary(ctx.db);
+    const dump = await ctx.db.dump();
+    return reply
+      .code(200)
+      .type("application/gzip")
+      .header("x-pilotlog-store", JSON.stringify(summary))
+      .send(dump);
   });
   return metrics;
 }
