@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/db.js";
 import type { Clock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
-import { type DayResult, dueDays, processDay } from "./process.js";
+import { type DayResult, dueDays, processDayIfDue } from "./process.js";
 
 export interface SchedulerOptions {
   windowDays: number;
@@ -71,7 +71,9 @@ export class Scheduler {
         includeDirty: dirtyDue,
       });
       for (const day of days) {
-        const r = await processDay(this.db, day, this.clock.now());
+        // Other servers on the same PostgreSQL may be processing the same days: each is done by one of them.
+        const r = await processDayIfDue(this.db, day, this.clock.now());
+        if (!r) continue;
         results.push(r);
         this.opts.onDay?.(r);
         this.log.debug(
