@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/config.js";
 import { type OpenedDb, openDatabase } from "../db/open.js";
+import { PostgresDb } from "../db/postgres.js";
+import { ReplicaRouter } from "../db/replica.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { Scheduler } from "../rollup/scheduler.js";
 import type { Clock } from "../util/clock.js";
@@ -45,8 +47,19 @@ export async function startServer(
     dataDir: config.dataDir,
     command: opts.command ?? "serve",
   });
+  // Reads that may lag go to the replica once it has caught up (db/replica.ts); everything else to the primary.
+  const replica = config.databaseReplicaUrl
+    ? new ReplicaRouter(
+        opened.db,
+        await PostgresDb.open(config.databaseReplicaUrl).catch(async (err: unknown) => {
+          await opened.close();
+          throw err;
+        }),
+      )
+    : null;
   const ctx: AppContext = {
     db: opened.db,
+    ...(replica ? { replica } : {}),
     clock,
     windowDays: config.windowDays,
     answers: new AnswerCache(),
@@ -102,6 +115,7 @@ export async function startServer(
         // Handlers whose clients left may still be querying; a running day's processing commits or rolls back.
         await app.inflight.idle(SHUTDOWN_GRACE_MS);
         await processing;
+        await replica?.close();
         await opened.close();
       })();
       return closing;

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "../db/db.js";
+import type { ReplicaStats } from "../db/replica.js";
 import type { DayResult } from "../rollup/process.js";
 
 /** Where ingested events came from: the native route today; OTLP and import are meant to join this label. */
@@ -34,7 +35,15 @@ export class ServiceMetrics {
   private readonly processingFailures: Counter<"trigger">;
   private readonly dbErrors: Counter<"kind">;
 
-  constructor(opts: { db?: Db; pending?: PendingReader; cache?: CacheStats; defaultMetrics?: boolean } = {}) {
+  constructor(
+    opts: {
+      db?: Db;
+      pending?: PendingReader;
+      cache?: CacheStats;
+      replica?: ReplicaStats;
+      defaultMetrics?: boolean;
+    } = {},
+  ) {
     const registers = [this.registry];
     this.requests = new Counter({
       name: "pilotlog_http_requests_total",
@@ -146,6 +155,20 @@ export class ServiceMetrics {
         registers,
         collect() {
           read("misses", this);
+        },
+      });
+    }
+    const replica = opts.replica;
+    if (replica) {
+      new Counter({
+        name: "pilotlog_replica_reads_total",
+        help: "Lag-tolerant reads, by where they ran: the replica (caught up) or the primary (replica behind or away)",
+        labelNames: ["served_by"],
+        registers,
+        collect() {
+          this.reset();
+          this.inc({ served_by: "replica" }, replica.replica);
+          this.inc({ served_by: "primary" }, replica.primary);
         },
       });
     }

@@ -43,6 +43,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: AppContext): Servic
       db: ctx.db,
       cache: ctx.answers.stats,
       pending: () => pendingDays(ctx.db, ctx.clock, ctx.windowDays),
+      ...(ctx.replica ? { replica: ctx.replica.stats } : {}),
     });
   ctx.metrics = metrics;
   const readiness = new Readiness(ctx.db, () => app.inflight.closing);
