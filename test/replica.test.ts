@@ -136,5 +136,12 @@ describe.skipIf(unavailable !== null)("a streaming read replica", () => {
     const caughtUp = await servedBy(server);
     expect(caughtUp.replica).toBe(4);
     expect(caughtUp.primary).toBe(lagging.primary);
+
+    // The replica goes away: reads it would have served come from the primary, never a 503.
+    await cluster.stopReplica();
+    const wider = await get(server, "/orgs/octo-org/copilot/metrics?since=2026-11-10");
+    expect(wider.status).toBe(200);
+    expect(total(wider.body)).toBe(6);
+    expect((await servedBy(server)).primary).toBe(lagging.primary + 1);
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from "./db.js";
+import { isDatabaseUnavailable } from "./unavailable.js";
 
 /** Reads served by the replica, and those sent back to the primary because it was behind or away. */
 export interface ReplicaStats {
@@ -21,17 +22,29 @@ export interface ReplicaStats {
 export class ReplicaRouter {
   readonly stats: ReplicaStats = { replica: 0, primary: 0, lagChecks: 0 };
   private caughtUpFor: string | null = null;
+  /** The replica, falling back to the primary for a read the replica cannot answer (it went away). */
+  private readonly guarded: Queryable;
 
   constructor(
     private readonly primary: Db,
     readonly replica: Db,
-  ) {}
+  ) {
+    this.guarded = {
+      query: <T>(sql: string, params?: readonly unknown[]) =>
+        replica.query<T>(sql, params).catch((err: unknown) => {
+          if (!isDatabaseUnavailable(err)) throw err;
+          this.caughtUpFor = null;
+          this.stats.primary++;
+          return primary.query<T>(sql, params);
+        }),
+    };
+  }
 
   /** Where to run a lag-tolerant read for a request whose primary generation is `generation`. */
   async reader(generation: string): Promise<Queryable> {
     if (this.caughtUpFor === generation) {
       this.stats.replica++;
-      return this.replica;
+      return this.guarded;
     }
     this.stats.lagChecks++;
     try {
@@ -44,7 +57,7 @@ export class ReplicaRouter {
       if (r?.ok === true) {
         this.caughtUpFor = generation;
         this.stats.replica++;
-        return this.replica;
+        return this.guarded;
       }
     } catch {
       // The replica is away: the primary answers, and the next generation checks again.

@@ -43,6 +43,8 @@ export interface Cluster {
   replicaUrl: string;
   /** Runs SQL on the replica's server (e.g. pg_wal_replay_pause()). */
   onReplica(sql: string): Promise<unknown[]>;
+  /** Stops the replica at once (as a crash would). */
+  stopReplica(): Promise<void>;
   /** Waits until the replica has replayed everything the primary has written so far. */
   caughtUp(): Promise<void>;
   stop(): Promise<void>;
@@ -110,6 +112,9 @@ export async function startCluster(db: string): Promise<Cluster> {
           await new Promise((res) => setTimeout(res, 50));
         }
         throw new Error("the replica did not catch up within 15 s");
+      },
+      async stopReplica() {
+        await asPostgres("pg_ctl", ["-D", replica, "-m", "immediate", "-w", "stop"]);
       },
       async stop() {
         for (const dir of started.reverse())
