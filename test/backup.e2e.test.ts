@@ -64,11 +64,11 @@ function get(base: string, path: string, token: string): Promise<string> {
 
 const answers = (s: Served) => Promise.all(READS.map(([p, t]) => get(s.url, p, t)));
 
-async function ingest(url: string): Promise<void> {
+async function ingest(url: string, prefix = "bk"): Promise<void> {
   const events = DAYS.flatMap((day, d) =>
     ACTIVE.flatMap((user, u) =>
       Array.from({ length: 1 + ((d + u) % 3) }, (_, i) => ({
-        id: `bk-${day}-${user}-${i}`,
+        id: `${prefix}-${day}-${user}-${i}`,
         type: i % 2 ? "completion.accepted" : "completion.suggested",
         user,
         timestamp: `${day}T${String(8 + i).padStart(2, "0")}:00:00Z`,
@@ -139,17 +139,31 @@ for (const target of targets) {
           expect(await stop(restored.child)).toBe(0);
         }
 
-        // With --force over the original store: replaced, and on PGlite the old database kept aside.
-        const forced = await cli(["restore", file, "--force", ...a.args], a.env);
         if (target.name === "pglite") {
+          // With --force over the original store: replaced, the old database kept aside.
+          const forced = await cli(["restore", file, "--force", ...a.args], a.env);
           expect(forced.stdout).toMatch(/is kept in .*pgdata\.replaced-/);
           expect(existsSync(join(a.args[1]!, "pgdata"))).toBe(true);
-        }
-        const again = await serve(a.args, a.env, NOW);
-        try {
-          expect(await answers(again)).toEqual(original);
-        } finally {
-          expect(await stop(again.child)).toBe(0);
+          const again = await serve(a.args, a.env, NOW);
+          try {
+            expect(await answers(again)).toEqual(original);
+          } finally {
+            expect(await stop(again.child)).toBe(0);
+          }
+        } else {
+          // PostgreSQL: the store moves on under a running server, then --force restores the backup underneath
+          // it; the server's next answers are the backup's again, none served from its caches of the newer state.
+          const live = await serve(a.args, a.env, NOW);
+          try {
+            await ingest(live.url, "more");
+            await cli(["process", ...a.args, "--now", NOW], a.env);
+            const moved = await answers(live);
+            expect(moved).not.toEqual(original);
+            await cli(["restore", file, "--force", ...a.args], a.env);
+            expect(await answers(live)).toEqual(original);
+          } finally {
+            expect(await stop(live.child)).toBe(0);
+          }
         }
 
         // Not a backup at all, or one of the other engine: a clear refusal.
