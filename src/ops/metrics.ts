@@ -34,6 +34,10 @@ export class ServiceMetrics {
   private readonly processingSeconds: Histogram<"trigger">;
   private readonly processingFailures: Counter<"trigger">;
   private readonly dbErrors: Counter<"kind">;
+  private readonly series = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(v: number): void } }
+  >();
 
   constructor(
     opts: {
@@ -178,9 +182,16 @@ export class ServiceMetrics {
 
   /** One answered request; `route` is the route's pattern. */
   request(route: string, method: string, status: number, seconds: number): void {
-    const labels = { route, method, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    // One pair of labelled children per route, method and status: no label hashing on the request path.
+    const key = `${route} ${method} ${status}`;
+    let series = this.series.get(key);
+    if (!series) {
+      const labels = { route, method, status: String(status) };
+      series = { count: this.requests.labels(labels), latency: this.latency.labels(labels) };
+      this.series.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
   }
 
   /** The outcome of one ingestion request's events. */
