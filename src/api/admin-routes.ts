@@ -16,7 +16,8 @@ import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { localRoutes } from "./local-body.js";
 
-function authorized(ctx: AppContext, req: FastifyRequest): boolean {
+/** Whether the request shows the local admin secret (from the PGlite folder's lock file). */
+export function authorized(ctx: AppContext, req: FastifyRequest): boolean {
   const given = Buffer.from(req.headers["x-pilotlog-admin"]?.toString() ?? "");
   const want = Buffer.from(ctx.adminToken ?? "");
   return want.length > 0 && given.length === want.length && timingSafeEqual(given, want);
@@ -114,6 +115,7 @@ function register(app: FastifyInstance, ctx: AppContext): void {
         days: await runProcessing(ctx.db, ctx.clock.now(), {
           windowDays: ctx.windowDays,
           ...(day ? { day } : {}),
+          onDay: (r) => ctx.metrics?.processed(r, "command"),
         }),
       };
     } catch (err) {

@@ -47,6 +47,11 @@ export class AnswerCache {
   private stamped: { generation: string; stamp: number } | null = null;
   /** Generation reads sent to the database (diagnostics and tests). */
   generationReads = 0;
+  /** Lookups answered from memory and lookups that read the database, per cache (read by /metrics). */
+  readonly stats = {
+    hits: { answer: 0, principal: 0, scope: 0 },
+    misses: { answer: 0, principal: 0, scope: 0 },
+  };
 
   /**
    * @param maxEntries entries kept per kind (answers, day rows, principals, scopes)
@@ -91,8 +96,10 @@ export class AnswerCache {
       if (hit.principal.expiresAt !== undefined && hit.principal.expiresAt <= now.getTime()) {
         throw new ApiError("bad_credentials");
       }
+      this.stats.hits.principal++;
       return hit.principal;
     }
+    this.stats.misses.principal++;
     const principal = await authenticate(db, header, now);
     return this.principals.set(key, { generation, principal }).principal;
   }
@@ -108,7 +115,11 @@ export class AnswerCache {
       .map((x) => x?.toLowerCase() ?? "")
       .join("|");
     const hit = this.scopes.get(key);
-    if (hit && hit.generation === generation) return hit.scope;
+    if (hit && hit.generation === generation) {
+      this.stats.hits.scope++;
+      return hit.scope;
+    }
+    this.stats.misses.scope++;
     const scope = await resolveScope(db, route, params);
     return this.scopes.set(key, { generation, scope }).scope;
   }
@@ -126,7 +137,11 @@ export class AnswerCache {
     const rows = await this.days(db, generation, scope, first, last);
     const key = `${scope}|${first}|${last}|${page}|${perPage}`;
     const hit = this.pages.get(key);
-    if (hit && hit.generation === generation) return hit.answer;
+    if (hit && hit.generation === generation) {
+      this.stats.hits.answer++;
+      return hit.answer;
+    }
+    this.stats.misses.answer++;
     const slice = rows.slice((page - 1) * perPage, page * perPage);
     const answer: Answer = {
       body: Buffer.from(`[${slice.map((p) => p.body).join(",")}]`),

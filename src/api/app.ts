@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerDashboard } from "../dashboard/route.js";
 import { databaseFault, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerIngestRoute } from "../ingest/route.js";
+import { isOpsPath, registerOpsRoutes } from "../ops/routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -116,8 +117,10 @@ export function buildApp(
     reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
   });
 
-  app.addHook("onRequest", async () => {
-    if (inflight.closing) {
+  registerOpsRoutes(app, ctx);
+
+  app.addHook("onRequest", async (req) => {
+    if (inflight.closing && !isOpsPath(req.url)) {
       throw new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
         headers: { "retry-after": "5" },
       });

@@ -4,7 +4,7 @@ import { windowOf } from "../rollup/process.js";
 import { utcDay } from "../util/time.js";
 import { decideRead } from "./access.js";
 import type { Answer } from "./answer-cache.js";
-import type { AppContext } from "./context.js";
+import { type AppContext, lagTolerantReader } from "./context.js";
 import { acceptsGzip, GZIP_MIN_BYTES } from "./encoding.js";
 import { ApiError, DOCS } from "./errors.js";
 import { etagMatches } from "./github.js";
@@ -67,7 +67,15 @@ async function serveMetrics(
   const q = parseMetricsQuery(req.query as Record<string, string>, { ...window, days: ctx.windowDays }, docs);
   const answer =
     q.first <= q.last
-      ? await ctx.answers.answer(ctx.db, generation, scope.key, q.first, q.last, q.page, q.perPage)
+      ? await ctx.answers.answer(
+          await lagTolerantReader(ctx, generation),
+          generation,
+          scope.key,
+          q.first,
+          q.last,
+          q.page,
+          q.perPage,
+        )
       : EMPTY_ANSWER;
   if (answer.pages > 1) {
     const url = requestUrl(req);

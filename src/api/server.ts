@@ -1,6 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/config.js";
 import { type OpenedDb, openDatabase } from "../db/open.js";
+import { PostgresDb } from "../db/postgres.js";
+import { ReplicaRouter } from "../db/replica.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { Scheduler } from "../rollup/scheduler.js";
 import type { Clock } from "../util/clock.js";
 import { AnswerCache } from "./answer-cache.js";
@@ -48,13 +51,25 @@ export async function startServer(
     dataDir: config.dataDir,
     command: opts.command ?? "serve",
   });
+  // Reads that may lag go to the replica once it has caught up (db/replica.ts); everything else to the primary.
+  const replica = config.databaseReplicaUrl
+    ? new ReplicaRouter(
+        opened.db,
+        await PostgresDb.open(config.databaseReplicaUrl).catch(async (err: unknown) => {
+          await opened.close();
+          throw err;
+        }),
+      )
+    : null;
   const ctx: AppContext = {
     db: opened.db,
+    ...(replica ? { replica } : {}),
     clock,
     windowDays: config.windowDays,
     answers: new AnswerCache(),
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
     authThrottle: new AuthThrottle(clock),
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
   };
   const app = buildApp(ctx, { logger: opts.logger ?? serverLogOptions(config.logLevel) });
@@ -65,6 +80,11 @@ export async function startServer(
       windowDays: config.windowDays,
       processAtMinutes: config.processAtMinutes,
       reprocessEveryMs: config.reprocessEveryMs,
+      onDay: (r) => ctx.metrics?.processed(r, "scheduler"),
+      onFailure: (err) => {
+        ctx.metrics?.processingFailed("scheduler");
+        ctx.metrics?.databaseError(isDatabaseUnavailable(err) ? "unavailable" : "other");
+      },
     },
     app.log,
   );
@@ -99,6 +119,7 @@ export async function startServer(
         // Handlers whose clients left may still be querying; a running day's processing commits or rolls back.
         await app.inflight.idle(SHUTDOWN_GRACE_MS);
         await processing;
+        await replica?.close();
         await opened.close();
       })();
       return closing;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { closest } from "../util/suggest.js";
 import { applyCommand } from "./apply.js";
+import { backupCommand, restoreCommand } from "./backup.js";
 import { demoCommand } from "./demo.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
@@ -24,6 +25,8 @@ applyCommand(program);
 processCommand(program);
 tokenCommand(program);
 demoCommand(program);
+backupCommand(program);
+restoreCommand(program);
 
 // `serve` is the default command, so commander would hand a mistyped command to it as an argument.
 const first = process.argv[2];

@@ -21,6 +21,10 @@ export function serveCommand(program: Command): void {
       "--rate-limit <n>",
       "requests per token per hour on the GitHub routes, 0 for none (env PILOTLOG_RATE_LIMIT, default 5000)",
     )
+    .option(
+      "--metrics-token <token>",
+      "bearer token GET /metrics requires (env PILOTLOG_METRICS_TOKEN; default: /metrics is open)",
+    )
     .option("--sandbox", "enable POST /_pilotlog/clock and POST /_pilotlog/reset for test runs")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
     .action(async (flags: Record<string, string>) => {

@@ -14,6 +14,8 @@ describe("loadConfig", () => {
       reprocessEveryMs: 15 * 60_000,
       logLevel: "info",
       rateLimit: 5000,
+      metricsToken: null,
+      databaseReplicaUrl: null,
     });
   });
   it("prefers flags over the environment", () => {
@@ -32,6 +34,8 @@ describe("loadConfig", () => {
     [{ reprocessEvery: "soon" }, {}, /duration/],
     [{}, { DATABASE_URL: "mysql://x" }, /PostgreSQL URL/],
     [{ logLevel: "loud" }, {}, /--log-level/],
+    [{}, { DATABASE_REPLICA_URL: "postgres://r/db" }, /DATABASE_REPLICA_URL must be .* \(set both\)/],
+    [{}, { PILOTLOG_METRICS_TOKEN: "short" }, /PILOTLOG_METRICS_TOKEN must be at least 16/],
   ])("refuses %j %j with a message naming the setting", (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);

@@ -17,6 +17,10 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Requests per token per hour on the GitHub routes; 0: unlimited. */
   rateLimit: number;
+  /** A streaming replica of `databaseUrl` for reads that may lag (`DATABASE_REPLICA_URL`); null: none. */
+  databaseReplicaUrl: string | null;
+  /** Bearer token /metrics requires (`--metrics-token`); null: /metrics is open. */
+  metricsToken: string | null;
 }
 
 /** Flags as commander hands them over (strings, unvalidated). */
@@ -30,6 +34,7 @@ export interface RawFlags {
   reprocessEvery?: string;
   logLevel?: string;
   rateLimit?: string;
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -93,7 +98,22 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   const host = pick(flags.host, env.PILOTLOG_HOST) ?? "127.0.0.1";
   if (!/^[A-Za-z0-9.:_-]+$/.test(host))
     throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
+  const databaseReplicaUrl =
+    env.DATABASE_REPLICA_URL && env.DATABASE_REPLICA_URL !== "" ? env.DATABASE_REPLICA_URL : null;
+  if (databaseReplicaUrl && (!databaseUrl || !/^postgres(ql)?:\/\//.test(databaseReplicaUrl))) {
+    throw new ConfigError(
+      "DATABASE_REPLICA_URL must be the PostgreSQL URL of a streaming replica of DATABASE_URL (set both), such as postgres://user@replica:5432/pilotlog",
+    );
+  }
+  const metricsToken = pick(flags.metricsToken, env.PILOTLOG_METRICS_TOKEN) ?? null;
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,}$/.test(metricsToken)) {
+    throw new ConfigError(
+      "--metrics-token / PILOTLOG_METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. the output of `openssl rand -hex 24`)",
+    );
+  }
   return {
+    databaseReplicaUrl,
+    metricsToken,
     dataDir: pick(flags.data, env.PILOTLOG_DATA) ?? ".pilotlog",
     databaseUrl,
     host,

@@ -23,6 +23,8 @@ export interface Db extends Queryable {
   stampedRead?<T>(sql: string): Promise<{ rows: T[]; stamp: number }>;
   /** The current stamp (see `stampedRead`); NaN, equal to nothing, while changes cannot be known. */
   writeStamp?(): number;
+  /** Connections of a pool (PostgreSQL): open, idle, and requests waiting for one (for /metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 /** OIDs whose text form we keep or convert the same way on both engines. */

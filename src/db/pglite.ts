@@ -13,10 +13,14 @@ export class PgliteDb implements Db {
 
   private constructor(private readonly pg: PGlite) {}
 
-  /** Opens (creating if needed) the data folder `dataDir`, or an in-memory database when it is undefined. */
-  static async open(dataDir?: string): Promise<PgliteDb> {
+  /**
+   * Opens (creating if needed) the data folder `dataDir`, or an in-memory database when it is undefined; `load`,
+   * a tarball from `dump()`, fills a new folder with that database.
+   */
+  static async open(dataDir?: string, load?: Buffer): Promise<PgliteDb> {
     const pg = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      ...(load ? { loadDataDir: new Blob([load]) } : {}),
       // PGlite's 128 MB of shared buffers live in the process's own memory (WASM): 16 MB keeps a serving process
       // near 200 MB resident before it serves (issue 6 asks ≤ 300 MB), and the OS page cache still holds the data files.
       startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${SHARED_BUFFERS}`],
@@ -66,6 +70,17 @@ export class PgliteDb implements Db {
     return this.enqueue(async () => {
       await this.pg.exec(sql);
     });
+  }
+
+  /**
+   * The whole data directory as a gzipped tarball (PGlite's `dumpDataDir`), taken between two jobs of the queue so
+   * no transaction is half-way; `PgliteDb.open(dir, dump)` loads it into a new folder.
+   */
+  dump(): Promise<Buffer> {
+    return this.enqueue(
+      async () => Buffer.from(await (await this.pg.dumpDataDir("gzip")).arrayBuffer()),
+      false,
+    );
   }
 
   close(): Promise<void> {

@@ -105,6 +105,10 @@ export class PostgresDb implements Db {
     }
   }
 
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async close(): Promise<void> {
     await this.listener?.close();
     await this.pool.end();

@@ -96,6 +96,7 @@ export function registerIngestRoute(app: FastifyInstance, ctx: AppContext): void
       rejected.push(...result.rejected);
       rejected.sort((x, y) => x.index - y.index);
     }
+    ctx.metrics?.ingested("native", { ...result, rejected: rejected.length });
     reply.code(202).type("application/json; charset=utf-8");
     return { accepted: result.accepted, duplicates: result.duplicates, dropped: result.dropped, rejected };
   });

@@ -1,4 +1,4 @@
-import type { Db } from "../db/db.js";
+import type { Db, Queryable } from "../db/db.js";
 import { ANNOUNCE_DAYS } from "../db/generation.js";
 import { type DayDirectory, loadDayDirectory } from "../directory/asof.js";
 import { addDays } from "../util/time.js";
@@ -33,71 +33,101 @@ const hasThreshold = (scope: string) => !scope.startsWith("ent:");
 export async function processDay(db: Db, day: string, now: Date): Promise<DayResult> {
   const started = performance.now();
   return db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [DAY_LOCK_BASE, Date.parse(day) / 86_400_000]);
-    await tx.query("DELETE FROM dirty_days WHERE day = $1", [day]);
-    // A day without activity has no documents: skip loading the directory as of that day (0.4 s at 100,000 users
-    // on PostgreSQL, seconds on PGlite), which dominated catching up a window of quiet days.
-    const [any] = await tx.query("SELECT 1 FROM facts WHERE day = $1 LIMIT 1", [day]);
-    const dir: DayDirectory = any
-      ? await loadDayDirectory(tx, day)
-      : { scopesOf: new Map(), seatedMembers: new Map(), customModels: new Map() };
-    // Read through a cursor, a chunk at a time: memory stays flat whatever the day's size (issue 6).
-    await tx.query(
-      `DECLARE day_facts NO SCROLL CURSOR FOR
-       SELECT user_id AS "userId", feature, editor, model, dim, n1, n2, n3, n4 FROM facts
-       WHERE day = $1 ORDER BY user_id`,
+    await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [DAY_LOCK_BASE, dayNumber(day)]);
+    return computeAndStore(tx, day, now, started);
+  });
+}
+
+const dayNumber = (day: string) => Date.parse(day) / 86_400_000;
+
+/**
+ * `processDay` for servers sharing one database (the scheduler): when another process holds the day's lock it
+ * is processing the day now, so this one skips it (null); once the lock is taken, a day another process
+ * finished meanwhile (processed, not dirty) is skipped too. So each due day is processed by exactly one of
+ * them; events arriving during that run mark the day dirty again, and the next check takes it.
+ */
+export async function processDayIfDue(db: Db, day: string, now: Date): Promise<DayResult | null> {
+  const started = performance.now();
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS ok", [
+      DAY_LOCK_BASE,
+      dayNumber(day),
+    ]);
+    if (!lock!.ok) return null;
+    const [state] = await tx.query<{ due: boolean }>(
+      `SELECT NOT EXISTS (SELECT 1 FROM processed_days WHERE day = $1)
+              OR EXISTS (SELECT 1 FROM dirty_days WHERE day = $1) AS due`,
       [day],
     );
-    const acc = new DayAccumulator((u) => dir.scopesOf.get(u));
-    for (;;) {
-      const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
-      acc.add(chunk);
-      if (chunk.length < FACTS_PER_FETCH) break;
-    }
-    await tx.query("CLOSE day_facts");
-    const docs = acc.finish(day, dir.customModels);
-    const scopes: string[] = [];
-    const bodies: string[] = [];
-    const hashes: string[] = [];
-    let belowThreshold = 0;
-    for (const [scope, doc] of docs) {
-      if (hasThreshold(scope) && (dir.seatedMembers.get(scope) ?? 0) < PRIVACY_THRESHOLD) {
-        belowThreshold++;
-        continue;
-      }
-      const { body, hash } = serializeDocument(doc);
-      scopes.push(scope);
-      bodies.push(body);
-      hashes.push(hash);
-    }
-    await tx.query("DELETE FROM day_documents WHERE day = $1", [day]);
-    // In slices: one statement with every document (17 MB at 1,000 teams) would grow PGlite's memory for good.
-    for (let i = 0; i < scopes.length; i += DOCUMENTS_PER_INSERT) {
-      const end = i + DOCUMENTS_PER_INSERT;
-      await tx.query(
-        `INSERT INTO day_documents (scope, day, body, hash)
-         SELECT s, $1::date, b, h FROM unnest($2::text[], $3::text[], $4::text[]) AS x(s, b, h)`,
-        [day, scopes.slice(i, end), bodies.slice(i, end), hashes.slice(i, end)],
-      );
-    }
-    const activeUsers = acc.activeUsers;
-    await tx.query(
-      `INSERT INTO processed_days (day, processed_at, active_users, documents, generation)
-       VALUES ($1, $2, $3, $4, nextval('processing_generation'))
-       ON CONFLICT (day) DO UPDATE SET processed_at = excluded.processed_at,
-         active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
-      [day, now.toISOString(), activeUsers, scopes.length],
-    );
-    await tx.query(ANNOUNCE_DAYS);
-    return {
-      day,
-      facts: acc.facts,
-      activeUsers,
-      documents: scopes.length,
-      belowThreshold,
-      ms: Math.round(performance.now() - started),
-    };
+    if (!state!.due) return null;
+    return computeAndStore(tx, day, now, started);
   });
+}
+
+async function computeAndStore(tx: Queryable, day: string, now: Date, started: number): Promise<DayResult> {
+  await tx.query("DELETE FROM dirty_days WHERE day = $1", [day]);
+  // A day without activity has no documents: skip loading the directory as of that day (0.4 s at 100,000 users
+  // on PostgreSQL, seconds on PGlite), which dominated catching up a window of quiet days.
+  const [any] = await tx.query("SELECT 1 FROM facts WHERE day = $1 LIMIT 1", [day]);
+  const dir: DayDirectory = any
+    ? await loadDayDirectory(tx, day)
+    : { scopesOf: new Map(), seatedMembers: new Map(), customModels: new Map() };
+  // Read through a cursor, a chunk at a time: memory stays flat whatever the day's size (issue 6).
+  await tx.query(
+    `DECLARE day_facts NO SCROLL CURSOR FOR
+     SELECT user_id AS "userId", feature, editor, model, dim, n1, n2, n3, n4 FROM facts
+     WHERE day = $1 ORDER BY user_id`,
+    [day],
+  );
+  const acc = new DayAccumulator((u) => dir.scopesOf.get(u));
+  for (;;) {
+    const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
+    acc.add(chunk);
+    if (chunk.length < FACTS_PER_FETCH) break;
+  }
+  await tx.query("CLOSE day_facts");
+  const docs = acc.finish(day, dir.customModels);
+  const scopes: string[] = [];
+  const bodies: string[] = [];
+  const hashes: string[] = [];
+  let belowThreshold = 0;
+  for (const [scope, doc] of docs) {
+    if (hasThreshold(scope) && (dir.seatedMembers.get(scope) ?? 0) < PRIVACY_THRESHOLD) {
+      belowThreshold++;
+      continue;
+    }
+    const { body, hash } = serializeDocument(doc);
+    scopes.push(scope);
+    bodies.push(body);
+    hashes.push(hash);
+  }
+  await tx.query("DELETE FROM day_documents WHERE day = $1", [day]);
+  // In slices: one statement with every document (17 MB at 1,000 teams) would grow PGlite's memory for good.
+  for (let i = 0; i < scopes.length; i += DOCUMENTS_PER_INSERT) {
+    const end = i + DOCUMENTS_PER_INSERT;
+    await tx.query(
+      `INSERT INTO day_documents (scope, day, body, hash)
+       SELECT s, $1::date, b, h FROM unnest($2::text[], $3::text[], $4::text[]) AS x(s, b, h)`,
+      [day, scopes.slice(i, end), bodies.slice(i, end), hashes.slice(i, end)],
+    );
+  }
+  const activeUsers = acc.activeUsers;
+  await tx.query(
+    `INSERT INTO processed_days (day, processed_at, active_users, documents, generation)
+     VALUES ($1, $2, $3, $4, nextval('processing_generation'))
+     ON CONFLICT (day) DO UPDATE SET processed_at = excluded.processed_at,
+       active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
+    [day, now.toISOString(), activeUsers, scopes.length],
+  );
+  await tx.query(ANNOUNCE_DAYS);
+  return {
+    day,
+    facts: acc.facts,
+    activeUsers,
+    documents: scopes.length,
+    belowThreshold,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 /** The window: the `windowDays` days that end yesterday. */

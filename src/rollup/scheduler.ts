@@ -2,13 +2,16 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/db.js";
 import type { Clock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
-import { type DayResult, dueDays, processDay } from "./process.js";
+import { type DayResult, dueDays, processDayIfDue } from "./process.js";
 
 export interface SchedulerOptions {
   windowDays: number;
   processAtMinutes: number;
   reprocessEveryMs: number;
   tickMs?: number;
+  /** Told of each day processed and of each failed run (the server's metrics). */
+  onDay?: (r: DayResult) => void;
+  onFailure?: (err: unknown) => void;
 }
 
 /**
@@ -68,8 +71,11 @@ export class Scheduler {
         includeDirty: dirtyDue,
       });
       for (const day of days) {
-        const r = await processDay(this.db, day, this.clock.now());
+        // Other servers on the same PostgreSQL may be processing the same days: each is done by one of them.
+        const r = await processDayIfDue(this.db, day, this.clock.now());
+        if (!r) continue;
         results.push(r);
+        this.opts.onDay?.(r);
         this.log.debug(
           { day, documents: r.documents, activeUsers: r.activeUsers, ms: r.ms },
           "processed day",
@@ -90,6 +96,7 @@ export class Scheduler {
       if (dailyDue) this.lastDailyDay = today;
     } catch (err) {
       this.log.error({ err }, "processing failed; will retry at the next check");
+      this.opts.onFailure?.(err);
     }
     return results;
   }

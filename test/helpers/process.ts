@@ -25,17 +25,33 @@ export function serve(args: string[], env: NodeJS.ProcessEnv, now: string): Prom
     },
   );
   let out = "";
+  let url: string | null = null;
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
       out += b.toString();
       if (process.env.PILOTLOG_E2E_LOG) process.stderr.write(b);
       const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, output: () => out });
+      if (m && !url) {
+        url = m[1]!;
+        waitReady(url).then(() => resolve({ child, url: url!, output: () => out }), reject);
+      }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
     child.on("exit", (code, signal) => reject(new Error(`serve exited with ${code ?? signal}: ${out}`)));
   });
+}
+
+/** Polls `GET /readyz` until the server says it is ready for traffic (200), for up to `timeoutMs`. */
+export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/readyz`).catch(() => null);
+    if (res?.status === 200) return;
+    await res?.arrayBuffer();
+    if (Date.now() > until) throw new Error(`${url}/readyz did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Sends SIGTERM (or `signal`) and resolves with the exit code once the process has exited. */

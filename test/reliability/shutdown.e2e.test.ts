@@ -69,8 +69,7 @@ for (const target of targets) {
         writeFileSync(file, DIRECTORY);
         await cli(["apply", file, ...ctx.args, "--now", NOW], ctx.env);
         const server = await serve(ctx.args, ctx.env, NOW);
-        // Wait until it answers (PGlite catches up on the window's days at start), so the request is surely routed.
-        expect((await fetch(`${server.url}/orgs/stop-org/copilot/metrics`)).status).toBe(401);
+        // serve() waited for /readyz: the request below is surely routed.
         let signalledAt = 0;
         const exited = new Promise<number | null>((r) => server.child.once("exit", (code) => r(code)));
         const answer = await slowPost(server.url, async () => {
@@ -81,6 +80,9 @@ for (const target of targets) {
           // A new connection while shutting down is refused (or told 503), never half-served.
           const late = await fetch(`${server.url}/orgs/stop-org/copilot/metrics`).catch(() => null);
           expect(late === null || late.status === 503).toBe(true);
+          // Readiness says so too, for a load balancer to stop sending traffic here.
+          const ready = await fetch(`${server.url}/readyz`).catch(() => null);
+          expect(ready === null || ready.status === 503).toBe(true);
         });
         expect(answer.status, answer.text).toBe(202);
         expect(JSON.parse(answer.text)).toMatchObject({ accepted: EVENTS });

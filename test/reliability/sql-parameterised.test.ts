@@ -27,6 +27,7 @@ const PASS_THROUGH = new Set([
   "db/pglite.ts:sql",
   "db/postgres.ts:sql",
   "db/scratch.ts:sql",
+  "db/replica.ts:sql",
   "db/migrate.ts:statement",
 ]);
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Queryable } from "../../db/db.js";
 import { utcDay } from "../../util/time.js";
 import type { Need } from "../access.js";
-import type { AppContext } from "../context.js";
+import { type AppContext, lagTolerantReader } from "../context.js";
 import { ApiError } from "../errors.js";
 import { pathName } from "../scopes.js";
 import { enterpriseFor, orgFor } from "./guard.js";
@@ -119,7 +119,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get("/orgs/:org/copilot/billing", { config: { docs: DOCS.billing } }, async (req, reply) => {
     const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.billing);
     const today = utcDay(ctx.clock.now());
-    const rows = await seats(ctx.db, "org", [org.id], today);
+    const rows = await seats(await lagTolerantReader(ctx), "org", [org.id], today);
     const since = `${today.slice(0, 7)}-01`;
     const active = rows.filter((r) => r.last_at && r.last_at.slice(0, 10) >= since).length;
     return sendJson(req, reply, {
@@ -144,7 +144,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.seats);
     const p = pageOf(req, 50, DOCS.seats);
     const today = utcDay(ctx.clock.now());
-    const rows = await seats(ctx.db, "org", [org.id], today);
+    const rows = await seats(await lagTolerantReader(ctx), "org", [org.id], today);
     const base = baseUrl(req);
     return sendJson(req, reply, {
       total_seats: rows.length,
@@ -159,7 +159,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
       const ent = await enterpriseFor(ctx, req, reply, ENT_ADMIN, DOCS.entSeats);
       const p = pageOf(req, 50, DOCS.entSeats);
       const today = utcDay(ctx.clock.now());
-      const rows = await seats(ctx.db, "enterprise", [ent.id], today);
+      const rows = await seats(await lagTolerantReader(ctx), "enterprise", [ent.id], today);
       const base = baseUrl(req);
       return sendJson(req, reply, {
         total_seats: rows.length,
@@ -172,7 +172,12 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     const params = req.params as { org: string; username: string };
     const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.member);
     const today = utcDay(ctx.clock.now());
-    const [row] = await seats(ctx.db, "member", [org.id, pathName(params.username)], today);
+    const [row] = await seats(
+      await lagTolerantReader(ctx),
+      "member",
+      [org.id, pathName(params.username)],
+      today,
+    );
     if (!row) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.member });
     return sendJson(req, reply, seatDetail(baseUrl(req), row, true, today));
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { utcDay } from "../../util/time.js";
 import type { Need } from "../access.js";
-import type { AppContext } from "../context.js";
+import { type AppContext, lagTolerantReader } from "../context.js";
 import { ApiError } from "../errors.js";
 import { pathName } from "../scopes.js";
 import { authenticated, enterpriseFor, orgFor } from "./guard.js";
@@ -39,7 +39,12 @@ const VALID = "(g.since IS NULL OR g.since <= $1::date) AND (g.until IS NULL OR 
 export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/orgs/:org/teams", { config: { docs: DOCS.teams } }, async (req, reply) => {
     const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.teams);
-    const rows = await ctx.db.query<{ id: number; slug: string; name: string; login: string }>(
+    const rows = await (await lagTolerantReader(ctx)).query<{
+      id: number;
+      slug: string;
+      name: string;
+      login: string;
+    }>(
       "SELECT t.id, t.slug, t.name, o.login FROM teams t JOIN organizations o ON o.id = t.org_id WHERE t.org_id = $1 ORDER BY t.slug",
       [org.id],
     );
@@ -147,7 +152,7 @@ async function listMembers(
   id: number,
   docs: string,
 ) {
-  const rows = await ctx.db.query<{ id: number; login: string }>(
+  const rows = await (await lagTolerantReader(ctx)).query<{ id: number; login: string }>(
     `SELECT DISTINCT u.id, u.login, u.login_lower FROM grants g JOIN users u ON u.id = g.user_id
      WHERE g.scope_kind = $2 AND g.scope_id = $3 AND g.role IN ('member', 'owner') AND ${VALID} ORDER BY u.login_lower`,
     [utcDay(ctx.clock.now()), kind, id],
