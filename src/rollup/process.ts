@@ -1,7 +1,9 @@
 import type { Db } from "../db/db.js";
 import { ANNOUNCE_DAYS } from "../db/generation.js";
 import { type DayDirectory, loadDayDirectory } from "../directory/asof.js";
-import { addDays } from "../util/time.js";
+import { loadReportInputs } from "../reports/inputs.js";
+import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
+import { addDays, utcDay } from "../util/time.js";
 import { DayAccumulator } from "./compute.js";
 import type { FactRow } from "./facts.js";
 import { serializeDocument } from "./serialize.js";
@@ -12,6 +14,8 @@ const DAY_LOCK_BASE = 7_120_000;
 /** Facts per cursor fetch: large enough to amortise the round trip, small enough to keep memory flat. */
 const FACTS_PER_FETCH = 20_000;
 const DOCUMENTS_PER_INSERT = 100;
+/** Days of reports kept (`--retention-days`). */
+export const DEFAULT_RETENTION_DAYS = 365;
 
 export interface DayResult {
   day: string;
@@ -30,7 +34,12 @@ const hasThreshold = (scope: string) => !scope.startsWith("ent:");
  * transaction (readers see the old day or the new one, never half). The day's dirty mark is cleared first, so
  * events that arrive while it runs mark it again.
  */
-export async function processDay(db: Db, day: string, now: Date): Promise<DayResult> {
+export async function processDay(
+  db: Db,
+  day: string,
+  now: Date,
+  opts: { retentionDays?: number } = {},
+): Promise<DayResult> {
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [DAY_LOCK_BASE, Date.parse(day) / 86_400_000]);
@@ -48,14 +57,22 @@ export async function processDay(db: Db, day: string, now: Date): Promise<DayRes
        WHERE day = $1 ORDER BY user_id`,
       [day],
     );
-    const acc = new DayAccumulator((u) => dir.scopesOf.get(u));
+    // The usage-metrics reports come from the same pass: each counted user's record, once per org/enterprise.
+    await clearReportDay(tx, day);
+    const reports = await loadReportInputs(tx, day, any !== undefined);
+    const acc = new DayAccumulator(
+      (u) => dir.scopesOf.get(u),
+      (u, rows, scopes) => reports.addUser(u, rows, scopes),
+    );
     for (;;) {
       const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
       acc.add(chunk);
+      await insertRecords(tx, day, reports.takePending());
       if (chunk.length < FACTS_PER_FETCH) break;
     }
     await tx.query("CLOSE day_facts");
     const docs = acc.finish(day, dir.customModels);
+    await insertRecords(tx, day, reports.takePending());
     const scopes: string[] = [];
     const bodies: string[] = [];
     const hashes: string[] = [];
@@ -88,6 +105,8 @@ export async function processDay(db: Db, day: string, now: Date): Promise<DayRes
          active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
       [day, now.toISOString(), activeUsers, scopes.length],
     );
+    await storeReportDay(tx, day, reports);
+    await pruneReports(tx, addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)));
     await tx.query(ANNOUNCE_DAYS);
     return {
       day,

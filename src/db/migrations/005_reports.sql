@@ -25,8 +25,9 @@ CREATE TABLE user_day_records (
 -- The 28-day files stream in (login, day) order straight from this index.
 CREATE INDEX user_day_records_login ON user_day_records (scope, login, day);
 
--- Per scope and processed day: the record count (for splitting files), the users active that day (for the
--- 7- and 28-day distinct counts), the aggregate's sums and the serialized aggregate record.
+-- Per scope and processed day: the record count (for splitting files), the users active that day, with chat and
+-- in agent mode (for the 7- and 28-day distinct counts), the CLI users, the aggregate's sums and the serialized
+-- aggregate record. A scope quiet that day but active in the 27 days before has a row with empty sets.
 CREATE TABLE report_days (
   scope text NOT NULL,
   day date NOT NULL,
@@ -34,6 +35,7 @@ CREATE TABLE report_days (
   active int[] NOT NULL,
   chat int[] NOT NULL,
   agent int[] NOT NULL,
+  cli_users int NOT NULL,
   sums text NOT NULL,
   body text NOT NULL,
   PRIMARY KEY (scope, day)
