@@ -153,7 +153,8 @@ export function computeUserDay(facts: readonly FactRow[], versions: readonly Ver
     } else if (f.feature === "cli") {
       covered = true;
       u.usedCli = true;
-      const cli = (u.cli ??= { sessions: 0, requests: 0, prompts: 0, promptTokens: 0, outputTokens: 0 });
+      u.cli ??= { sessions: 0, requests: 0, prompts: 0, promptTokens: 0, outputTokens: 0 };
+      const cli = u.cli;
       cli.sessions += f.n1;
       cli.prompts += f.n2;
       cli.requests += f.n3;
@@ -214,7 +215,8 @@ export function addTotals(into: Totals, u: Totals): void {
   for (const [k, c] of u.byLanguageModel) add(into.byLanguageModel, k, c);
   for (const [k, c] of u.byModelFeature) add(into.byModelFeature, k, c);
   if (u.cli) {
-    const cli = (into.cli ??= { sessions: 0, requests: 0, prompts: 0, promptTokens: 0, outputTokens: 0 });
+    into.cli ??= { sessions: 0, requests: 0, prompts: 0, promptTokens: 0, outputTokens: 0 };
+    const cli = into.cli;
     cli.sessions += u.cli.sessions;
     cli.requests += u.cli.requests;
     cli.prompts += u.cli.prompts;
