@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerDashboard } from "../dashboard/route.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerIngestRoute } from "../ingest/route.js";
+import { registerReportFiles } from "../reports/files.js";
+import { registerReportRoutes } from "../reports/routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -159,10 +161,12 @@ export function buildApp(
         registerMetricsRoutes(scoped, ctx);
         registerSeatRoutes(scoped, ctx);
         registerTeamRoutes(scoped, ctx);
+        registerReportRoutes(scoped, ctx);
       },
       { prefix },
     );
   }
+  registerReportFiles(app, ctx);
   registerIngestRoute(app, ctx);
   registerAdminRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);

@@ -17,6 +17,8 @@ export interface AppContext {
   authThrottle?: AuthThrottle;
   /** Per-token request budget of the GitHub routes; absent: no limit. */
   rateLimiter?: RateLimiter;
+  /** Usage-metrics report settings (`--report-link-ttl`, `--report-file-records`, `--retention-days`); absent: defaults. */
+  reports?: { linkTtlMs: number; fileRecords: number; retentionDays: number };
   /** Sandbox controls (`--sandbox`): move the clock, reset (and re-seed) the store. */
   sandbox?: {
     setNow(now: Date): void;

@@ -49,6 +49,11 @@ export async function startServer(
     clock,
     windowDays: config.windowDays,
     answers: new AnswerCache(),
+    reports: {
+      linkTtlMs: config.reportLinkTtlMs,
+      fileRecords: config.reportFileRecords,
+      retentionDays: config.retentionDays,
+    },
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
     authThrottle: new AuthThrottle(clock),
     ...(opts.sandbox ? { sandbox: opts.sandbox } : {}),
@@ -61,6 +66,7 @@ export async function startServer(
       windowDays: config.windowDays,
       processAtMinutes: config.processAtMinutes,
       reprocessEveryMs: config.reprocessEveryMs,
+      retentionDays: config.retentionDays,
     },
     app.log,
   );

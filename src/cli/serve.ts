@@ -21,6 +21,18 @@ export function serveCommand(program: Command): void {
       "--rate-limit <n>",
       "requests per token per hour on the GitHub routes, 0 for none (env PILOTLOG_RATE_LIMIT, default 5000)",
     )
+    .option(
+      "--retention-days <n>",
+      "days of usage-metrics reports kept, at least --window-days (env PILOTLOG_RETENTION_DAYS, default 365)",
+    )
+    .option(
+      "--report-link-ttl <duration>",
+      "how long report download links stay valid (env PILOTLOG_REPORT_LINK_TTL, default 1h)",
+    )
+    .option(
+      "--report-file-records <n>",
+      "records per report file; larger reports are split (env PILOTLOG_REPORT_FILE_RECORDS, default 50000)",
+    )
     .option("--sandbox", "enable POST /_pilotlog/clock and POST /_pilotlog/reset for test runs")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
     .action(async (flags: Record<string, string>) => {

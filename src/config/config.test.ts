@@ -14,6 +14,9 @@ describe("loadConfig", () => {
       reprocessEveryMs: 15 * 60_000,
       logLevel: "info",
       rateLimit: 5000,
+      retentionDays: 365,
+      reportLinkTtlMs: 3_600_000,
+      reportFileRecords: 50_000,
     });
   });
   it("prefers flags over the environment", () => {
@@ -32,6 +35,9 @@ describe("loadConfig", () => {
     [{ reprocessEvery: "soon" }, {}, /duration/],
     [{}, { DATABASE_URL: "mysql://x" }, /PostgreSQL URL/],
     [{ logLevel: "loud" }, {}, /--log-level/],
+    [{ windowDays: "400", retentionDays: "365" }, {}, /--retention-days .* must be at least --window-days/],
+    [{ reportLinkTtl: "0" }, {}, /--report-link-ttl/],
+    [{ reportFileRecords: "0" }, {}, /--report-file-records/],
   ])("refuses %j %j with a message naming the setting", (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);

@@ -17,6 +17,12 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Requests per token per hour on the GitHub routes; 0: unlimited. */
   rateLimit: number;
+  /** Days of usage-metrics reports kept (at least the window). */
+  retentionDays: number;
+  /** How long a report download link stays valid. */
+  reportLinkTtlMs: number;
+  /** Records per report file; a larger report is split into several files. */
+  reportFileRecords: number;
 }
 
 /** Flags as commander hands them over (strings, unvalidated). */
@@ -30,6 +36,9 @@ export interface RawFlags {
   reprocessEvery?: string;
   logLevel?: string;
   rateLimit?: string;
+  retentionDays?: string;
+  reportLinkTtl?: string;
+  reportFileRecords?: string;
 }
 
 export class ConfigError extends Error {}
@@ -93,18 +102,47 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
   const host = pick(flags.host, env.PILOTLOG_HOST) ?? "127.0.0.1";
   if (!/^[A-Za-z0-9.:_-]+$/.test(host))
     throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
+  const windowDays = int(
+    pick(flags.windowDays, env.PILOTLOG_WINDOW_DAYS) ?? "28",
+    "--window-days / PILOTLOG_WINDOW_DAYS",
+    1,
+    3660,
+  );
+  const retentionText = pick(flags.retentionDays, env.PILOTLOG_RETENTION_DAYS);
+  const retentionDays = int(
+    retentionText ?? String(Math.max(365, windowDays)),
+    "--retention-days / PILOTLOG_RETENTION_DAYS",
+    1,
+    36600,
+  );
+  if (retentionDays < windowDays)
+    throw new ConfigError(
+      `--retention-days / PILOTLOG_RETENTION_DAYS (${retentionDays}) must be at least --window-days (${windowDays}): reports keep at least the legacy window`,
+    );
+  const reportLinkTtlMs = duration(
+    pick(flags.reportLinkTtl, env.PILOTLOG_REPORT_LINK_TTL) ?? "1h",
+    "--report-link-ttl / PILOTLOG_REPORT_LINK_TTL",
+  );
+  if (reportLinkTtlMs < 1000 || reportLinkTtlMs > 7 * 86_400_000)
+    throw new ConfigError(
+      "--report-link-ttl / PILOTLOG_REPORT_LINK_TTL must be from 1s to 7 days (168h), such as 1h",
+    );
+  const reportFileRecords = int(
+    pick(flags.reportFileRecords, env.PILOTLOG_REPORT_FILE_RECORDS) ?? "50000",
+    "--report-file-records / PILOTLOG_REPORT_FILE_RECORDS",
+    1,
+    10_000_000,
+  );
   return {
+    retentionDays,
+    reportLinkTtlMs,
+    reportFileRecords,
     dataDir: pick(flags.data, env.PILOTLOG_DATA) ?? ".pilotlog",
     databaseUrl,
     host,
     port: int(pick(flags.port, env.PORT) ?? "8080", "--port / PORT", 0, 65535),
     now,
-    windowDays: int(
-      pick(flags.windowDays, env.PILOTLOG_WINDOW_DAYS) ?? "28",
-      "--window-days / PILOTLOG_WINDOW_DAYS",
-      1,
-      3660,
-    ),
+    windowDays,
     processAtMinutes: Number(pa[1]) * 60 + Number(pa[2]),
     reprocessEveryMs: duration(
       pick(flags.reprocessEvery, env.PILOTLOG_REPROCESS_EVERY) ?? "15m",

@@ -1,4 +1,8 @@
 import type { FactRow } from "../rollup/facts.js";
+
+/** Seats a team needs at the end of the day for its user-teams rows (the legacy threshold, rollup/process.ts). */
+const PRIVACY_THRESHOLD = 5;
+
 import { sumsJson } from "./aggregate.js";
 import {
   addTotals,
@@ -17,9 +21,26 @@ export interface RecordRow {
   body: string;
 }
 
+/** One serialized user-teams row to store. */
+export interface TeamRow {
+  scope: string;
+  slug: string;
+  login: string;
+  teamId: number;
+  body: string;
+}
+
+/** A team as the user-teams rows need it: org teams have `orgId`, enterprise teams `enterpriseId`. */
+export interface TeamInfo {
+  slug: string;
+  orgId: number | null;
+  enterpriseId: number | null;
+}
+
 /** What a scope adds up to on a day: report_days' row without the counts over earlier days. */
 export interface ScopeDay {
   records: number;
+  teamRows: number;
   active: number[];
   chat: number[];
   agent: number[];
@@ -37,6 +58,7 @@ export const isReportScope = (scope: string) => scope.startsWith("org:") || scop
  */
 export class DayReports {
   pending: RecordRow[] = [];
+  pendingTeams: TeamRow[] = [];
   readonly scopes = new Map<string, ScopeDay>();
 
   constructor(
@@ -44,6 +66,11 @@ export class DayReports {
     private readonly loginOf: (userId: number) => string | undefined,
     private readonly enterpriseOfOrg: (orgId: number) => number | null,
     private readonly versionsOf: (userId: number) => readonly VersionFact[],
+    private readonly teams: {
+      info: (teamId: number) => TeamInfo | undefined;
+      /** Members of `team:ID` / `eteam:ID` holding a seat at the end of the day (privacy threshold). */
+      seated: (scope: string) => number;
+    } = { info: () => undefined, seated: () => 0 },
   ) {}
 
   /** Adds one counted user's day (facts of that user only) in every scope they count in. */
@@ -54,7 +81,7 @@ export class DayReports {
       if (user === undefined) user = computeUserDay(facts, this.versionsOf(userId));
       let s = this.scopes.get(scope);
       if (!s) {
-        s = { records: 0, active: [], chat: [], agent: [], cliUsers: 0, totals: newTotals() };
+        s = { records: 0, teamRows: 0, active: [], chat: [], agent: [], cliUsers: 0, totals: newTotals() };
         this.scopes.set(scope, s);
       }
       s.active.push(userId);
@@ -79,13 +106,51 @@ export class DayReports {
           enterpriseId: org ? this.enterpriseOfOrg(id) : id,
         }),
       });
+      s.teamRows += this.addTeamRows(scope, org ? id : null, org ? null : id, userId, login, scopes);
     }
   }
 
+  /**
+   * The user's teams in an org scope (its teams) or an enterprise scope (its orgs' teams and its enterprise
+   * teams), leaving out teams under the 5-seat threshold.
+   */
+  private addTeamRows(
+    scope: string,
+    orgId: number | null,
+    entId: number | null,
+    userId: number,
+    login: string,
+    scopes: readonly string[],
+  ): number {
+    let added = 0;
+    for (const t of scopes) {
+      const team = t.startsWith("team:") || t.startsWith("eteam:");
+      if (!team) continue;
+      const teamId = Number(t.slice(t.indexOf(":") + 1));
+      const info = this.teams.info(teamId);
+      if (!info) continue;
+      const inScope =
+        orgId !== null
+          ? info.orgId === orgId
+          : info.enterpriseId === entId ||
+            (info.orgId !== null && this.enterpriseOfOrg(info.orgId) === entId);
+      if (!inScope || this.teams.seated(t) < PRIVACY_THRESHOLD) continue;
+      const row: Record<string, unknown> = { user_id: userId, user_login: login, day: this.day };
+      if (orgId !== null) row.organization_id = String(orgId);
+      else row.enterprise_id = String(entId);
+      row.team_id = teamId;
+      row.slug = info.slug;
+      this.pendingTeams.push({ scope, slug: info.slug, login, teamId, body: JSON.stringify(row) });
+      added++;
+    }
+    return added;
+  }
+
   /** Takes the records serialized since the last call. */
-  takePending(): RecordRow[] {
-    const p = this.pending;
+  takePending(): { records: RecordRow[]; teams: TeamRow[] } {
+    const p = { records: this.pending, teams: this.pendingTeams };
     this.pending = [];
+    this.pendingTeams = [];
     return p;
   }
 

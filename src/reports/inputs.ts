@@ -1,12 +1,17 @@
 import type { Queryable } from "../db/db.js";
-import { DayReports } from "./day-reports.js";
+import { DayReports, type TeamInfo } from "./day-reports.js";
 import type { VersionFact } from "./record.js";
 
 /**
  * What the reports of a day need besides the facts: logins of the day's users, each organization's enterprise,
  * and the day's version rows (few: one per user, editor and kind at most).
  */
-export async function loadReportInputs(tx: Queryable, day: string, hasFacts: boolean): Promise<DayReports> {
+export async function loadReportInputs(
+  tx: Queryable,
+  day: string,
+  hasFacts: boolean,
+  seated: (scope: string) => number,
+): Promise<DayReports> {
   if (!hasFacts)
     return new DayReports(
       day,
@@ -27,6 +32,15 @@ export async function loadReportInputs(tx: Queryable, day: string, hasFacts: boo
      FROM fact_versions WHERE day = $1`,
     [day],
   );
+  const teams = await tx.query<{
+    id: number;
+    slug: string;
+    org_id: number | null;
+    enterprise_id: number | null;
+  }>("SELECT id, slug, org_id, enterprise_id FROM teams");
+  const teamInfo = new Map<number, TeamInfo>(
+    teams.map((t) => [t.id, { slug: t.slug, orgId: t.org_id, enterpriseId: t.enterprise_id }]),
+  );
   const logins = new Map(users.map((u) => [u.id, u.login]));
   const entOf = new Map(orgs.map((o) => [o.id, o.enterprise_id]));
   const byUser = new Map<number, VersionFact[]>();
@@ -41,5 +55,6 @@ export async function loadReportInputs(tx: Queryable, day: string, hasFacts: boo
     (u) => logins.get(u),
     (o) => entOf.get(o) ?? null,
     (u) => byUser.get(u) ?? [],
+    { info: (t) => teamInfo.get(t), seated },
   );
 }

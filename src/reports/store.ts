@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/db.js";
 import { addDays } from "../util/time.js";
 import { type ActiveCounts, aggregateBody, sumsJson } from "./aggregate.js";
-import type { DayReports, RecordRow } from "./day-reports.js";
+import type { DayReports, RecordRow, TeamRow } from "./day-reports.js";
 import { newTotals } from "./record.js";
 
 /** Records per INSERT: about 1 kB each, so a statement stays well under a megabyte. */
@@ -15,11 +15,39 @@ export async function clearReportDay(tx: Queryable, day: string): Promise<void> 
      WHERE d.day = $1 AND r.scope = d.scope AND r.day = $1`,
     [day],
   );
+  await tx.query(
+    `DELETE FROM user_team_rows r USING report_days d
+     WHERE d.day = $1 AND r.scope = d.scope AND r.day = $1`,
+    [day],
+  );
   await tx.query("DELETE FROM report_days WHERE day = $1", [day]);
 }
 
 /** Stores serialized user-day records. */
-export async function insertRecords(tx: Queryable, day: string, rows: readonly RecordRow[]): Promise<void> {
+export async function insertRecords(
+  tx: Queryable,
+  day: string,
+  pending: { records: readonly RecordRow[]; teams: readonly TeamRow[] },
+): Promise<void> {
+  const rows = pending.records;
+  const teams = pending.teams;
+  for (let i = 0; i < teams.length; i += RECORDS_PER_INSERT) {
+    const slice = teams.slice(i, i + RECORDS_PER_INSERT);
+    await tx.query(
+      `INSERT INTO user_team_rows (scope, day, slug, login, team_id, body)
+       SELECT s, $1::date, sl, l, t, b FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
+         AS x(s, sl, l, t, b)
+       ON CONFLICT (scope, day, slug, login, team_id) DO UPDATE SET body = excluded.body`,
+      [
+        day,
+        slice.map((r) => r.scope),
+        slice.map((r) => r.slug),
+        slice.map((r) => r.login),
+        slice.map((r) => r.teamId),
+        slice.map((r) => r.body),
+      ],
+    );
+  }
   for (let i = 0; i < rows.length; i += RECORDS_PER_INSERT) {
     const slice = rows.slice(i, i + RECORDS_PER_INSERT);
     await tx.query(
@@ -47,11 +75,11 @@ export async function storeReportDay(tx: Queryable, day: string, reports: DayRep
     const slice = scopes.slice(i, i + 100);
     const s = slice.map((k) => reports.scopes.get(k)!);
     await tx.query(
-      `INSERT INTO report_days (scope, day, records, active, chat, agent, cli_users, sums, body)
-       SELECT sc, $1::date, r, string_to_array(a, ',')::int[], string_to_array(c, ',')::int[],
+      `INSERT INTO report_days (scope, day, records, team_rows, active, chat, agent, cli_users, sums, body)
+       SELECT sc, $1::date, r, tr, string_to_array(a, ',')::int[], string_to_array(c, ',')::int[],
               string_to_array(g, ',')::int[], cl, su, ''
-       FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])
-         AS x(sc, r, a, c, g, cl, su)`,
+       FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::int[])
+         AS x(sc, r, a, c, g, cl, su, tr)`,
       [
         day,
         slice,
@@ -61,6 +89,7 @@ export async function storeReportDay(tx: Queryable, day: string, reports: DayRep
         s.map((x) => x.agent.join(",")),
         s.map((x) => x.cliUsers),
         slice.map((k) => reports.sums(k)),
+        s.map((x) => x.teamRows),
       ],
     );
   }
@@ -128,6 +157,11 @@ async function recount(tx: Queryable, x: string, dropCarried: boolean): Promise<
 export async function pruneReports(tx: Queryable, firstKept: string): Promise<void> {
   await tx.query(
     `DELETE FROM user_day_records r USING report_days d
+     WHERE d.day < $1 AND r.scope = d.scope AND r.day = d.day`,
+    [firstKept],
+  );
+  await tx.query(
+    `DELETE FROM user_team_rows r USING report_days d
      WHERE d.day < $1 AND r.scope = d.scope AND r.day = d.day`,
     [firstKept],
   );

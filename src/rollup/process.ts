@@ -59,7 +59,7 @@ export async function processDay(
     );
     // The usage-metrics reports come from the same pass: each counted user's record, once per org/enterprise.
     await clearReportDay(tx, day);
-    const reports = await loadReportInputs(tx, day, any !== undefined);
+    const reports = await loadReportInputs(tx, day, any !== undefined, (s) => dir.seatedMembers.get(s) ?? 0);
     const acc = new DayAccumulator(
       (u) => dir.scopesOf.get(u),
       (u, rows, scopes) => reports.addUser(u, rows, scopes),

@@ -11,7 +11,13 @@ export class ProcessRequestError extends Error {}
 export async function runProcessing(
   db: Db,
   now: Date,
-  opts: { windowDays: number; day?: string; onDay?: (r: DayResult, i: number, total: number) => void },
+  opts: {
+    windowDays: number;
+    day?: string;
+    onDay?: (r: DayResult, i: number, total: number) => void;
+    /** Days of usage-metrics reports kept (`--retention-days`). */
+    retentionDays?: number;
+  },
 ): Promise<DayResult[]> {
   const today = utcDay(now);
   const { first, last } = windowOf(today, opts.windowDays);
@@ -40,7 +46,7 @@ export async function runProcessing(
   }
   const results: DayResult[] = [];
   for (const [i, day] of days.entries()) {
-    const r = await processDay(db, day, now);
+    const r = await processDay(db, day, now, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
     results.push(r);
     opts.onDay?.(r, i, days.length);
   }

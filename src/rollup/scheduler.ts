@@ -9,6 +9,8 @@ export interface SchedulerOptions {
   processAtMinutes: number;
   reprocessEveryMs: number;
   tickMs?: number;
+  /** Days of usage-metrics reports kept (`--retention-days`). */
+  retentionDays?: number;
 }
 
 /**
@@ -68,7 +70,9 @@ export class Scheduler {
         includeDirty: dirtyDue,
       });
       for (const day of days) {
-        const r = await processDay(this.db, day, this.clock.now());
+        const r = await processDay(this.db, day, this.clock.now(), {
+          ...(this.opts.retentionDays ? { retentionDays: this.opts.retentionDays } : {}),
+        });
         results.push(r);
         this.log.debug(
           { day, documents: r.documents, activeUsers: r.activeUsers, ms: r.ms },

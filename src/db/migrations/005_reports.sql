@@ -25,6 +25,18 @@ CREATE TABLE user_day_records (
 -- The 28-day files stream in (login, day) order straight from this index.
 CREATE INDEX user_day_records_login ON user_day_records (scope, login, day);
 
+-- The user-teams-1-day rows: every user with a record and every team of the scope they are in that day (teams
+-- under the 5-seat threshold left out), in the file's order (slug, login).
+CREATE TABLE user_team_rows (
+  scope text NOT NULL,
+  day date NOT NULL,
+  slug text COLLATE "C" NOT NULL,
+  login text COLLATE "C" NOT NULL,
+  team_id int NOT NULL,
+  body text NOT NULL,
+  PRIMARY KEY (scope, day, slug, login, team_id)
+);
+
 -- Per scope and processed day: the record count (for splitting files), the users active that day, with chat and
 -- in agent mode (for the 7- and 28-day distinct counts), the CLI users, the aggregate's sums and the serialized
 -- aggregate record. A scope quiet that day but active in the 27 days before has a row with empty sets.
@@ -32,6 +44,7 @@ CREATE TABLE report_days (
   scope text NOT NULL,
   day date NOT NULL,
   records int NOT NULL,
+  team_rows int NOT NULL DEFAULT 0,
   active int[] NOT NULL,
   chat int[] NOT NULL,
   agent int[] NOT NULL,
