@@ -181,7 +181,7 @@ describe("foldFacts and versionRows v1.1", () => {
         plugin: "copilot-intellij",
         plugin_version: "1.5.0",
       }),
-    ).toEqual([["plugin", "JetBrains", "copilot-intellij\u00001.5.0"]]);
+    ).toEqual([["plugin", "JetBrains", "copilot-intellij\u00011.5.0"]]);
     expect(v({ ...base, type: "cli.session", cli_version: "1.0.8" })).toEqual([["cli", "", "1.0.8"]]);
     expect(v({ ...base, type: "cli.session" })).toEqual([]);
     expect(v({ ...base, type: "agent.session", agent_id: "codex", agent_name: "Codex" })).toEqual([

@@ -4,7 +4,7 @@ import type { TelemetryEvent } from "./event.js";
 /**
  * The latest strings of a user's day that the usage-metrics records show with their instant (`sampled_at`):
  * the IDE version per editor, the plugin and its version per editor, the CLI version, and each third-party
- * agent's name. `value` of a plugin row is `plugin` NUL `plugin_version` (NUL cannot occur in either).
+ * agent's name. `value` of a plugin row is `plugin` U+0001 `plugin_version` (control characters cannot occur in either, and PostgreSQL text cannot hold NUL).
  */
 export interface VersionRow {
   day: string;
@@ -36,7 +36,7 @@ export function versionRows(e: TelemetryEvent, userId: number): VersionRow[] {
   }
   if (e.editorVersion !== undefined) row("ide", e.editor, e.editorVersion);
   if (e.plugin !== undefined && e.pluginVersion !== undefined)
-    row("plugin", e.editor, `${e.plugin}\u0000${e.pluginVersion}`);
+    row("plugin", e.editor, `${e.plugin}\u0001${e.pluginVersion}`);
   return out;
 }
 

@@ -76,7 +76,7 @@ export interface UserDay extends Totals {
   usedAgent: boolean;
   usedCli: boolean;
   ideVersions: Map<string, Sampled>;
-  /** value: plugin NUL plugin_version. */
+  /** value: plugin U+0001 plugin_version. */
   pluginVersions: Map<string, Sampled>;
   cliVersion: Sampled | null;
 }
@@ -296,7 +296,7 @@ export function totalsJson(t: Totals, versions: UserDay | null): Json {
     if (v) x.last_known_ide_version = { ide_version: v.value, sampled_at: v.at };
     const p = versions?.pluginVersions.get(ide);
     if (p) {
-      const [plugin, version] = p.value.split(NUL) as [string, string];
+      const [plugin, version] = p.value.split("\u0001") as [string, string];
       x.last_known_plugin_version = { plugin, plugin_version: version, sampled_at: p.at };
     }
     return x;
