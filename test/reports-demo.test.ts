@@ -153,7 +153,9 @@ for (const backend of backends) {
       };
       expect(agg.day_totals).toHaveLength(28);
       expect(
-        agg.day_totals.some((d) => (d.monthly_active_agent_users ?? 0) > 0 && (d.daily_active_cli_users ?? 0) > 0),
+        agg.day_totals.some(
+          (d) => (d.monthly_active_agent_users ?? 0) > 0 && (d.daily_active_cli_users ?? 0) > 0,
+        ),
       ).toBe(true);
       // The same data gives the same bytes.
       expect((await report(`${base}/users-28-day/latest`)).text).toBe(users.text);
