@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { registerDashboard } from "../dashboard/route.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
+import { registerGraphqlRoute } from "../graphql/route.js";
 import { registerIngestRoute } from "../ingest/route.js";
 import { registerReportFiles } from "../reports/files.js";
 import { registerReportRoutes } from "../reports/routes.js";
@@ -167,6 +168,7 @@ export function buildApp(
     );
   }
   registerReportFiles(app, ctx);
+  registerGraphqlRoute(app, ctx);
   registerIngestRoute(app, ctx);
   registerAdminRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);
