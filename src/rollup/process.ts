@@ -38,7 +38,11 @@ export async function processDay(
   db: Db,
   day: string,
   now: Date,
-  opts: { retentionDays?: number } = {},
+  opts: {
+    retentionDays?: number;
+    /** false: the legacy documents only (the rollup benchmark's baseline for what the reports add). */
+    reports?: boolean;
+  } = {},
 ): Promise<DayResult> {
   const started = performance.now();
   return db.transaction(async (tx) => {
@@ -58,11 +62,17 @@ export async function processDay(
       [day],
     );
     // The usage-metrics reports come from the same pass: each counted user's record, once per org/enterprise.
-    await clearReportDay(tx, day);
-    const reports = await loadReportInputs(tx, day, any !== undefined, (s) => dir.seatedMembers.get(s) ?? 0);
+    const withReports = opts.reports !== false;
+    if (withReports) await clearReportDay(tx, day);
+    const reports = await loadReportInputs(
+      tx,
+      day,
+      any !== undefined && withReports,
+      (s) => dir.seatedMembers.get(s) ?? 0,
+    );
     const acc = new DayAccumulator(
       (u) => dir.scopesOf.get(u),
-      (u, rows, scopes) => reports.addUser(u, rows, scopes),
+      withReports ? (u, rows, scopes) => reports.addUser(u, rows, scopes) : undefined,
     );
     for (;;) {
       const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
@@ -105,7 +115,7 @@ export async function processDay(
          active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
       [day, now.toISOString(), activeUsers, scopes.length],
     );
-    await storeReportDay(tx, day, reports);
+    if (withReports) await storeReportDay(tx, day, reports);
     await pruneReports(tx, addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)));
     await tx.query(ANNOUNCE_DAYS);
     return {
