@@ -62,7 +62,16 @@ export async function processDay(
       [day],
     );
     // The usage-metrics reports come from the same pass: each counted user's record, once per org/enterprise.
-    const withReports = opts.reports !== false;
+    // A quiet day with no report rows in its 28 days has nothing to store or carry: one query, not six (a server
+    // catching up a window of quiet days does this for every day).
+    const [recent] =
+      any || opts.reports === false
+        ? [undefined]
+        : await tx.query("SELECT 1 FROM report_days WHERE day BETWEEN $1 AND $2 LIMIT 1", [
+            addDays(day, -27),
+            day,
+          ]);
+    const withReports = opts.reports !== false && (any !== undefined || recent !== undefined);
     if (withReports) await clearReportDay(tx, day);
     const reports = await loadReportInputs(
       tx,
@@ -116,7 +125,8 @@ export async function processDay(
       [day, now.toISOString(), activeUsers, scopes.length],
     );
     if (withReports) await storeReportDay(tx, day, reports);
-    await pruneReports(tx, addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)));
+    if (withReports)
+      await pruneReports(tx, addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)));
     await tx.query(ANNOUNCE_DAYS);
     return {
       day,
