@@ -1,8 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { registerDashboard } from "../dashboard/route.js";
 import { databaseFault, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
+import { registerGraphqlRoute } from "../graphql/route.js";
 import { registerIngestRoute } from "../ingest/route.js";
 import { isOpsPath, registerOpsRoutes } from "../ops/routes.js";
+import { registerReportFiles } from "../reports/files.js";
+import { registerReportRoutes } from "../reports/routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -167,10 +170,13 @@ export function buildApp(
         registerMetricsRoutes(scoped, ctx);
         registerSeatRoutes(scoped, ctx);
         registerTeamRoutes(scoped, ctx);
+        registerReportRoutes(scoped, ctx);
       },
       { prefix },
     );
   }
+  registerReportFiles(app, ctx);
+  registerGraphqlRoute(app, ctx);
   registerIngestRoute(app, ctx);
   // Preflights as api.github.com answers them, on every path but the local routes (those get the 404).
   app.options("*", async (req, reply) => {

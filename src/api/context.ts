@@ -25,6 +25,8 @@ export interface AppContext {
   metrics?: ServiceMetrics;
   /** When set, /metrics answers only requests that show it as a bearer token (`--metrics-token`). */
   metricsToken?: string;
+  /** Usage-metrics report settings (`--report-link-ttl`, `--report-file-records`, `--retention-days`); absent: defaults. */
+  reports?: { linkTtlMs: number; fileRecords: number; retentionDays: number };
   /** Sandbox controls (`--sandbox`): move the clock, reset (and re-seed) the store. */
   sandbox?: {
     setNow(now: Date): void;

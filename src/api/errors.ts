@@ -15,6 +15,7 @@ export const DOCS = {
   versions: "https://docs.github.com/rest/about-the-rest-api/api-versions",
   rateLimits: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
   telemetry: "https://github.com/pilotlog/pilotlog/blob/main/docs/telemetry-events.md",
+  usageMetrics: "https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-usage-metrics",
 } as const;
 
 export type ErrorKind =
@@ -32,6 +33,8 @@ export type ErrorKind =
   | "login_attempts_exceeded"
   | "cross_origin_refused"
   | "service_unavailable"
+  | "reports_policy_disabled"
+  | "report_link_invalid"
   | "internal";
 
 interface KindInfo {
@@ -66,6 +69,16 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
   cross_origin_refused: { status: 403, message: "Cross-origin request refused" },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
+  reports_policy_disabled: {
+    status: 403,
+    message:
+      'Copilot usage metrics are disabled by the copilot_metrics_policy of this enterprise or organization. Enable the "Copilot usage metrics" policy (copilot_metrics_policy: enabled in the directory file, then pilotlog apply) to read the reports.',
+  },
+  report_link_invalid: {
+    status: 403,
+    message:
+      "This download link has expired or was altered. Links are valid for --report-link-ttl (default 1h): ask the report route for a new one.",
+  },
 };
 
 /** One field of a `Validation Failed` answer, as GitHub writes it. */

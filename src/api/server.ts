@@ -67,6 +67,11 @@ export async function startServer(
     clock,
     windowDays: config.windowDays,
     answers: new AnswerCache(),
+    reports: {
+      linkTtlMs: config.reportLinkTtlMs,
+      fileRecords: config.reportFileRecords,
+      retentionDays: config.retentionDays,
+    },
     ...(config.rateLimit > 0 ? { rateLimiter: new RateLimiter(config.rateLimit, clock) } : {}),
     authThrottle: new AuthThrottle(clock),
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
@@ -85,6 +90,7 @@ export async function startServer(
         ctx.metrics?.processingFailed("scheduler");
         ctx.metrics?.databaseError(isDatabaseUnavailable(err) ? "unavailable" : "other");
       },
+      retentionDays: config.retentionDays,
     },
     app.log,
   );

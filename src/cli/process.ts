@@ -26,6 +26,7 @@ export function processCommand(program: Command): void {
             live = true;
             const days = await runProcessing(db, now, {
               windowDays: config.windowDays,
+              retentionDays: config.retentionDays,
               ...(flags.day ? { day: flags.day } : {}),
               onDay: (r, i, total) => {
                 if (r.activeUsers > 0) process.stdout.write(`${line(r)} [${i + 1}/${total}]\n`);

@@ -25,6 +25,18 @@ export function serveCommand(program: Command): void {
       "--metrics-token <token>",
       "bearer token GET /metrics requires (env PILOTLOG_METRICS_TOKEN; default: /metrics is open)",
     )
+    .option(
+      "--retention-days <n>",
+      "days of usage-metrics reports kept, at least --window-days (env PILOTLOG_RETENTION_DAYS, default 365)",
+    )
+    .option(
+      "--report-link-ttl <duration>",
+      "how long report download links stay valid (env PILOTLOG_REPORT_LINK_TTL, default 1h)",
+    )
+    .option(
+      "--report-file-records <n>",
+      "records per report file; larger reports are split (env PILOTLOG_REPORT_FILE_RECORDS, default 50000)",
+    )
     .option("--sandbox", "enable POST /_pilotlog/clock and POST /_pilotlog/reset for test runs")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
     .action(async (flags: Record<string, string>) => {

@@ -16,6 +16,9 @@ describe("loadConfig", () => {
       rateLimit: 5000,
       metricsToken: null,
       databaseReplicaUrl: null,
+      retentionDays: 365,
+      reportLinkTtlMs: 3_600_000,
+      reportFileRecords: 50_000,
     });
   });
   it("prefers flags over the environment", () => {
@@ -36,6 +39,9 @@ describe("loadConfig", () => {
     [{ logLevel: "loud" }, {}, /--log-level/],
     [{}, { DATABASE_REPLICA_URL: "postgres://r/db" }, /DATABASE_REPLICA_URL must be .* \(set both\)/],
     [{}, { PILOTLOG_METRICS_TOKEN: "short" }, /PILOTLOG_METRICS_TOKEN must be at least 16/],
+    [{ windowDays: "400", retentionDays: "365" }, {}, /--retention-days .* must be at least --window-days/],
+    [{ reportLinkTtl: "0" }, {}, /--report-link-ttl/],
+    [{ reportFileRecords: "0" }, {}, /--report-file-records/],
   ])("refuses %j %j with a message naming the setting", (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);

@@ -21,6 +21,12 @@ export interface Config {
   databaseReplicaUrl: string | null;
   /** Bearer token /metrics requires (`--metrics-token`); null: /metrics is open. */
   metricsToken: string | null;
+  /** Days of usage-metrics reports kept (at least the window). */
+  retentionDays: number;
+  /** How long a report download link stays valid. */
+  reportLinkTtlMs: number;
+  /** Records per report file; a larger report is split into several files. */
+  reportFileRecords: number;
 }
 
 /** Flags as commander hands them over (strings, unvalidated). */
@@ -35,6 +41,9 @@ export interface RawFlags {
   logLevel?: string;
   rateLimit?: string;
   metricsToken?: string;
+  retentionDays?: string;
+  reportLinkTtl?: string;
+  reportFileRecords?: string;
 }
 
 export class ConfigError extends Error {}
@@ -111,20 +120,49 @@ export function loadConfig(flags: RawFlags, env: NodeJS.ProcessEnv = process.env
       "--metrics-token / PILOTLOG_METRICS_TOKEN must be at least 16 printable characters without spaces (e.g. the output of `openssl rand -hex 24`)",
     );
   }
+  const windowDays = int(
+    pick(flags.windowDays, env.PILOTLOG_WINDOW_DAYS) ?? "28",
+    "--window-days / PILOTLOG_WINDOW_DAYS",
+    1,
+    3660,
+  );
+  const retentionText = pick(flags.retentionDays, env.PILOTLOG_RETENTION_DAYS);
+  const retentionDays = int(
+    retentionText ?? String(Math.max(365, windowDays)),
+    "--retention-days / PILOTLOG_RETENTION_DAYS",
+    1,
+    36600,
+  );
+  if (retentionDays < windowDays)
+    throw new ConfigError(
+      `--retention-days / PILOTLOG_RETENTION_DAYS (${retentionDays}) must be at least --window-days (${windowDays}): reports keep at least the legacy window`,
+    );
+  const reportLinkTtlMs = duration(
+    pick(flags.reportLinkTtl, env.PILOTLOG_REPORT_LINK_TTL) ?? "1h",
+    "--report-link-ttl / PILOTLOG_REPORT_LINK_TTL",
+  );
+  if (reportLinkTtlMs < 1000 || reportLinkTtlMs > 7 * 86_400_000)
+    throw new ConfigError(
+      "--report-link-ttl / PILOTLOG_REPORT_LINK_TTL must be from 1s to 7 days (168h), such as 1h",
+    );
+  const reportFileRecords = int(
+    pick(flags.reportFileRecords, env.PILOTLOG_REPORT_FILE_RECORDS) ?? "50000",
+    "--report-file-records / PILOTLOG_REPORT_FILE_RECORDS",
+    1,
+    10_000_000,
+  );
   return {
     databaseReplicaUrl,
     metricsToken,
+    retentionDays,
+    reportLinkTtlMs,
+    reportFileRecords,
     dataDir: pick(flags.data, env.PILOTLOG_DATA) ?? ".pilotlog",
     databaseUrl,
     host,
     port: int(pick(flags.port, env.PORT) ?? "8080", "--port / PORT", 0, 65535),
     now,
-    windowDays: int(
-      pick(flags.windowDays, env.PILOTLOG_WINDOW_DAYS) ?? "28",
-      "--window-days / PILOTLOG_WINDOW_DAYS",
-      1,
-      3660,
-    ),
+    windowDays,
     processAtMinutes: Number(pa[1]) * 60 + Number(pa[2]),
     reprocessEveryMs: duration(
       pick(flags.reprocessEvery, env.PILOTLOG_REPROCESS_EVERY) ?? "15m",

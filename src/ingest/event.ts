@@ -1,4 +1,4 @@
-/** The validated shape of one telemetry event (spec/telemetry-events.md). */
+/** The validated shape of one telemetry event (spec/telemetry-events.md, v1.1). */
 
 export const EVENT_TYPES = [
   "completion.suggested",
@@ -8,9 +8,18 @@ export const EVENT_TYPES = [
   "chat.copied",
   "pull_request.summarized",
   "activity",
+  // v1.1
+  "chat.code_generated",
+  "agent.edit",
+  "cli.session",
+  "agent.session",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** v1.1 chat modes; an absent `mode` means unknown (a v1 client). */
+export const CHAT_MODES = ["ask", "edit", "agent", "plan", "custom", "inline"] as const;
+export type ChatMode = (typeof CHAT_MODES)[number];
 
 interface Common {
   id: string;
@@ -22,21 +31,65 @@ interface Common {
   user: string | null;
 }
 
+/** v1.1 version fields of IDE events (absent: not sent), for the reports' `last_known_*_version`. */
+export interface IdeVersions {
+  editorVersion?: string;
+  plugin?: string;
+  pluginVersion?: string;
+}
+
+/** v1.1 fields of IDE chat events: absent when a v1 sender left them out. */
+export interface ChatDetail {
+  mode?: ChatMode;
+  language?: string;
+}
+
 export type TelemetryEvent = Common &
   (
-    | { type: "completion.suggested"; editor: string; language: string; model: string; lines: number }
-    | {
+    | ({
+        type: "completion.suggested";
+        editor: string;
+        language: string;
+        model: string;
+        lines: number;
+      } & IdeVersions)
+    | ({
         type: "completion.accepted";
         editor: string;
         language: string;
         model: string;
         lines: number;
         partial: boolean;
-      }
-    | { type: "chat.prompted"; surface: "ide"; editor: string; model: string }
+      } & IdeVersions)
+    | ({ type: "chat.prompted"; surface: "ide"; editor: string; model: string } & ChatDetail & IdeVersions)
     | { type: "chat.prompted"; surface: "dotcom"; editor: string | null; model: string }
-    | { type: "chat.inserted"; editor: string; model: string }
-    | { type: "chat.copied"; editor: string; model: string }
+    | ({ type: "chat.inserted"; editor: string; model: string; lines?: number } & ChatDetail & IdeVersions)
+    | ({ type: "chat.copied"; editor: string; model: string; lines?: number } & ChatDetail & IdeVersions)
     | { type: "pull_request.summarized"; repository: string; model: string }
     | { type: "activity"; engaged: boolean; feature: string | null }
+    | ({
+        type: "chat.code_generated";
+        editor: string;
+        model: string;
+        lines: number;
+      } & ChatDetail &
+        IdeVersions)
+    | ({
+        type: "agent.edit";
+        editor: string;
+        model: string;
+        language?: string;
+        linesAdded: number;
+        linesDeleted: number;
+      } & IdeVersions)
+    | {
+        type: "cli.session";
+        model: string;
+        prompts: number;
+        requests: number;
+        promptTokens: number;
+        outputTokens: number;
+        cliVersion?: string;
+      }
+    | { type: "agent.session"; agentId: string; agentName: string; prompts: number }
   );

@@ -1,53 +1,71 @@
 import type { FactCounts, FactKey } from "../rollup/facts.js";
-import type { TelemetryEvent } from "./event.js";
+import type { ChatMode, TelemetryEvent } from "./event.js";
 
-/** The fact one event adds to: its key and counter increments (meanings in rollup/facts.ts). */
-export function foldEvent(e: TelemetryEvent): FactKey & FactCounts {
+export type Fact = FactKey & FactCounts;
+
+const fact = (
+  feature: string,
+  editor: string,
+  model: string,
+  dim: string,
+  n1 = 0,
+  n2 = 0,
+  n3 = 0,
+  n4 = 0,
+): Fact => ({
+  feature,
+  editor,
+  model,
+  dim,
+  n1,
+  n2,
+  n3,
+  n4,
+});
+
+/** `base` for unknown mode (the name v1 rows have), `base.mode` otherwise. */
+const withMode = (base: string, mode: ChatMode | undefined) =>
+  mode === undefined ? base : `${base}.${mode}`;
+
+/**
+ * The facts one event adds to: their keys and counter increments (meanings in rollup/facts.ts). Every event
+ * gives one fact except `cli.session`, whose five counters take two.
+ */
+export function foldFacts(e: TelemetryEvent): Fact[] {
   switch (e.type) {
     case "completion.suggested":
-      return {
-        feature: "completion",
-        editor: e.editor,
-        model: e.model,
-        dim: e.language,
-        n1: 1,
-        n2: 0,
-        n3: e.lines,
-        n4: 0,
-      };
+      return [fact("completion", e.editor, e.model, e.language, 1, 0, e.lines, 0)];
     case "completion.accepted":
-      return {
-        feature: "completion",
-        editor: e.editor,
-        model: e.model,
-        dim: e.language,
-        n1: 0,
-        n2: 1,
-        n3: 0,
-        n4: e.lines,
-      };
+      return [fact("completion", e.editor, e.model, e.language, 0, 1, 0, e.lines)];
     case "chat.prompted":
       return e.surface === "ide"
-        ? { feature: "ide_chat", editor: e.editor, model: e.model, dim: "", n1: 1, n2: 0, n3: 0, n4: 0 }
-        : { feature: "dotcom_chat", editor: "", model: e.model, dim: "", n1: 1, n2: 0, n3: 0, n4: 0 };
+        ? [fact(withMode("ide_chat", e.mode), e.editor, e.model, e.language ?? "", 1)]
+        : [fact("dotcom_chat", "", e.model, "", 1)];
     case "chat.inserted":
-      return { feature: "ide_chat", editor: e.editor, model: e.model, dim: "", n1: 0, n2: 1, n3: 0, n4: 0 };
+      return [fact(withMode("ide_chat", e.mode), e.editor, e.model, e.language ?? "", 0, 1, 0, e.lines ?? 0)];
     case "chat.copied":
-      return { feature: "ide_chat", editor: e.editor, model: e.model, dim: "", n1: 0, n2: 0, n3: 1, n4: 0 };
+      return [fact(withMode("ide_chat", e.mode), e.editor, e.model, e.language ?? "", 0, 0, 1, e.lines ?? 0)];
+    case "chat.code_generated":
+      return [fact(withMode("chat_code", e.mode), e.editor, e.model, e.language ?? "", 1, e.lines)];
+    case "agent.edit":
+      return [fact("agent_edit", e.editor, e.model, e.language ?? "", 1, e.linesAdded, e.linesDeleted)];
+    case "cli.session":
+      return [
+        fact("cli", "", "", "", 1, e.prompts, e.requests),
+        fact("cli_tokens", "", "", "", e.promptTokens, e.outputTokens),
+      ];
+    case "agent.session":
+      return [fact("agent_session", "", "", e.agentId, 1, e.prompts)];
     case "pull_request.summarized":
-      return { feature: "pr", editor: "", model: e.model, dim: e.repository, n1: 1, n2: 0, n3: 0, n4: 0 };
+      return [fact("pr", "", e.model, e.repository, 1)];
     case "activity":
-      return {
-        feature: "activity",
-        editor: "",
-        model: "",
-        dim: "",
-        n1: 1,
-        n2: e.engaged ? 1 : 0,
-        n3: 0,
-        n4: 0,
-      };
+      return [fact("activity", "", "", "", 1, e.engaged ? 1 : 0)];
   }
+}
+
+/** The first fact of `foldFacts` (the only one for every type but `cli.session`). */
+export function foldEvent(e: TelemetryEvent): Fact {
+  return foldFacts(e)[0]!;
 }
 
 /** Counter-wise sum. */

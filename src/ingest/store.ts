@@ -4,7 +4,8 @@ import { telemetryOffOn } from "../directory/telemetry.js";
 import { sortedByLower } from "../util/order.js";
 import { enforceCardinality } from "./cardinality.js";
 import type { TelemetryEvent } from "./event.js";
-import { addCounts, factKeyString, foldEvent } from "./fold.js";
+import { addCounts, type Fact, factKeyString, foldFacts } from "./fold.js";
+import { storeVersions } from "./versions.js";
 
 /** An event ready to store: validated, and attributed to a login. */
 export interface OwnedEvent {
@@ -107,14 +108,15 @@ export async function storeEvents(
   }
   const rejected = refused.map((r) => ({ index: r.event.index, id: r.event.event.id, message: r.message }));
 
-  const facts = new Map<string, { day: string; userId: number } & ReturnType<typeof foldEvent>>();
+  const facts = new Map<string, { day: string; userId: number } & Fact>();
   const lateDays = new Set<string>();
   for (const { event, userId } of accepted) {
-    const f = foldEvent(event);
-    const key = `${event.day}|${userId}|${factKeyString(f)}`;
-    const prev = facts.get(key);
-    if (prev) Object.assign(prev, addCounts(prev, f));
-    else facts.set(key, Object.assign(f, { day: event.day, userId }));
+    for (const f of foldFacts(event)) {
+      const key = `${event.day}|${userId}|${factKeyString(f)}`;
+      const prev = facts.get(key);
+      if (prev) Object.assign(prev, addCounts(prev, f));
+      else facts.set(key, Object.assign(f, { day: event.day, userId }));
+    }
     if (event.day < today) lateDays.add(event.day);
   }
   const rows = [...facts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
@@ -141,6 +143,7 @@ export async function storeEvents(
     );
   }
   await recordActivity(tx, accepted);
+  await storeVersions(tx, accepted);
   if (lateDays.size > 0) {
     await tx.query(
       `INSERT INTO dirty_days (day, reason) SELECT d, 'late events' FROM unnest($1::date[]) AS d

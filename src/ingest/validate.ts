@@ -1,5 +1,5 @@
 import { parseRfc3339 } from "../util/time.js";
-import { EVENT_TYPES, type EventType, type TelemetryEvent } from "./event.js";
+import { CHAT_MODES, type ChatMode, EVENT_TYPES, type EventType, type TelemetryEvent } from "./event.js";
 
 export type Validation = { ok: true; event: TelemetryEvent } | { ok: false; message: string; id?: string };
 
@@ -9,6 +9,15 @@ const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
 const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 const FUTURE_MS = 5 * 60_000;
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+const MODES: ReadonlySet<string> = new Set(CHAT_MODES);
+/** Text without control characters (versions, agent ids and names are shown in reports as sent). */
+function printable(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
 
 /** Thrown inside validation only, caught once per event: keeps each check a single line. */
 class Invalid extends Error {}
@@ -50,6 +59,46 @@ function lines(o: Record<string, unknown>): number {
     throw new Invalid(`"lines" must be an integer ≥ 0 and at most ${MAX_LINES}, got ${show(v)}`);
   return v;
 }
+
+/** The largest token count of one CLI session (keeps a day's sums exact as JavaScript numbers). */
+export const MAX_TOKENS = 1_000_000_000;
+
+/** An optional count (v1.1 fields): absent is 0. */
+function count(o: Record<string, unknown>, field: string, max: number = MAX_LINES): number {
+  const v = o[field];
+  if (v === undefined || v === null) return 0;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0 || v > max)
+    throw new Invalid(`"${field}" must be an integer ≥ 0 and at most ${max}, got ${show(v)}`);
+  return v;
+}
+
+/** A string of `min`–`max` characters without control characters; undefined when absent and optional. */
+function text(o: Record<string, unknown>, field: string, max: number, required: boolean): string | undefined {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    if (required) throw new Invalid(`"${field}" is required for this event type`);
+    return undefined;
+  }
+  if (typeof v !== "string" || v.length < 1 || v.length > max || !printable(v))
+    throw new Invalid(
+      `"${field}" must be a string of 1–${max} characters without control characters, got ${show(v)}`,
+    );
+  return v;
+}
+
+function mode(o: Record<string, unknown>): ChatMode | undefined {
+  const v = o.mode;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string" || !MODES.has(v))
+    throw new Invalid(
+      `"mode" must be one of ${CHAT_MODES.join(", ")} (or absent when unknown), got ${show(v)}`,
+    );
+  return v as ChatMode;
+}
+
+/** An optional name field (v1.1 `language` on chat events): undefined when absent. */
+const optName = (o: Record<string, unknown>, field: string): string | undefined =>
+  name(o, field, false) ?? undefined;
 
 function bool(o: Record<string, unknown>, field: string): boolean {
   const v = o[field];
@@ -123,6 +172,9 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
             language: name(o, "language", true)!,
             model,
             lines: lines(o),
+            editorVersion: text(o, "editor_version", 64, false),
+            plugin: text(o, "plugin", 64, false),
+            pluginVersion: text(o, "plugin_version", 64, false),
           },
         };
       case "completion.accepted":
@@ -139,13 +191,30 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
             model,
             lines: lines(o),
             partial: bool(o, "partial"),
+            editorVersion: text(o, "editor_version", 64, false),
+            plugin: text(o, "plugin", 64, false),
+            pluginVersion: text(o, "plugin_version", 64, false),
           },
         };
       case "chat.prompted": {
         if (o.surface === "ide")
           return {
             ok: true,
-            event: { id, day, at: iso, user, type, surface: "ide", editor: name(o, "editor", true)!, model },
+            event: {
+              id,
+              day,
+              at: iso,
+              user,
+              type,
+              surface: "ide",
+              editor: name(o, "editor", true)!,
+              model,
+              mode: mode(o),
+              language: optName(o, "language"),
+              editorVersion: text(o, "editor_version", 64, false),
+              plugin: text(o, "plugin", 64, false),
+              pluginVersion: text(o, "plugin_version", 64, false),
+            },
           };
         if (o.surface === "dotcom")
           return {
@@ -165,7 +234,24 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
       }
       case "chat.inserted":
       case "chat.copied":
-        return { ok: true, event: { id, day, at: iso, user, type, editor: name(o, "editor", true)!, model } };
+        return {
+          ok: true,
+          event: {
+            id,
+            day,
+            at: iso,
+            user,
+            type,
+            editor: name(o, "editor", true)!,
+            model,
+            mode: mode(o),
+            language: optName(o, "language"),
+            lines: o.lines === undefined || o.lines === null ? undefined : lines(o),
+            editorVersion: text(o, "editor_version", 64, false),
+            plugin: text(o, "plugin", 64, false),
+            pluginVersion: text(o, "plugin_version", 64, false),
+          },
+        };
       case "pull_request.summarized": {
         if (typeof o.repository !== "string" || !REPOSITORY.test(o.repository)) {
           throw new Invalid(
@@ -192,6 +278,75 @@ export function validateEvent(value: unknown, ctx: { now: Date; earliestDay: str
           },
         };
       }
+      case "chat.code_generated":
+        return {
+          ok: true,
+          event: {
+            id,
+            day,
+            at: iso,
+            user,
+            type,
+            editor: name(o, "editor", true)!,
+            model,
+            mode: mode(o),
+            language: optName(o, "language"),
+            lines: count(o, "lines"),
+            editorVersion: text(o, "editor_version", 64, false),
+            plugin: text(o, "plugin", 64, false),
+            pluginVersion: text(o, "plugin_version", 64, false),
+          },
+        };
+      case "agent.edit":
+        return {
+          ok: true,
+          event: {
+            id,
+            day,
+            at: iso,
+            user,
+            type,
+            editor: name(o, "editor", true)!,
+            model,
+            language: optName(o, "language"),
+            linesAdded: count(o, "lines_added"),
+            linesDeleted: count(o, "lines_deleted"),
+            editorVersion: text(o, "editor_version", 64, false),
+            plugin: text(o, "plugin", 64, false),
+            pluginVersion: text(o, "plugin_version", 64, false),
+          },
+        };
+      case "cli.session":
+        return {
+          ok: true,
+          event: {
+            id,
+            day,
+            at: iso,
+            user,
+            type,
+            model,
+            prompts: count(o, "prompts"),
+            requests: count(o, "requests"),
+            promptTokens: count(o, "prompt_tokens", MAX_TOKENS),
+            outputTokens: count(o, "output_tokens", MAX_TOKENS),
+            cliVersion: text(o, "cli_version", 64, false),
+          },
+        };
+      case "agent.session":
+        return {
+          ok: true,
+          event: {
+            id,
+            day,
+            at: iso,
+            user,
+            type,
+            agentId: text(o, "agent_id", 64, true)!,
+            agentName: text(o, "agent_name", 128, true)!,
+            prompts: count(o, "prompts"),
+          },
+        };
     }
   } catch (err) {
     if (err instanceof Invalid)

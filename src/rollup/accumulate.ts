@@ -45,7 +45,10 @@ export const newAgg = (): Agg => ({
   pullRequests: newNode(),
 });
 
-/** Folds one fact of a user into that user's own Agg (engagement as 0/1 flags). */
+/** IDE chat features the legacy documents count: unknown (v1), ask and inline mode (metrics-semantics v1.1). */
+const LEGACY_IDE_CHAT: ReadonlySet<string> = new Set(["ide_chat", "ide_chat.ask", "ide_chat.inline"]);
+
+/** Folds one fact of a user into that user's own Agg (engagement as 0/1 flags). Every fact makes its user active. */
 export function addUserFact(u: Agg, f: FactRow): void {
   u.active = 1;
   switch (f.feature) {
@@ -60,15 +63,6 @@ export function addUserFact(u: Agg, f: FactRow): void {
       leaf.n3 += f.n3;
       leaf.n4 += f.n4;
       if (engaged) u.completion.e = lang.e = editor.e = model.e = leaf.e = u.engaged = 1;
-      break;
-    }
-    case "ide_chat": {
-      const editor = child(u.ideChat.kids, f.editor);
-      const model = child(editor.kids, f.model);
-      model.n1 += f.n1;
-      model.n2 += f.n2;
-      model.n3 += f.n3;
-      if (f.n1 > 0) u.ideChat.e = editor.e = model.e = u.engaged = 1;
       break;
     }
     case "dotcom_chat": {
@@ -87,6 +81,26 @@ export function addUserFact(u: Agg, f: FactRow): void {
     case "activity":
       if (f.n2 > 0) u.engaged = 1;
       break;
+    case "agent_edit":
+      if (f.n1 > 0) u.engaged = 1;
+      break;
+    case "cli":
+    case "agent_session":
+      // n2: prompts. A session without a prompt makes its user active, not engaged.
+      if (f.n2 > 0) u.engaged = 1;
+      break;
+    default:
+      if (LEGACY_IDE_CHAT.has(f.feature)) {
+        const editor = child(u.ideChat.kids, f.editor);
+        const model = child(editor.kids, f.model);
+        model.n1 += f.n1;
+        model.n2 += f.n2;
+        model.n3 += f.n3;
+        if (f.n1 > 0) u.ideChat.e = editor.e = model.e = u.engaged = 1;
+      } else if (f.feature.startsWith("ide_chat.") && f.n1 > 0) {
+        // A prompt in agent, edit, plan or custom mode is still a chat.prompted: engaged, but not legacy IDE chat.
+        u.engaged = 1;
+      }
   }
 }
 

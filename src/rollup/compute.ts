@@ -33,7 +33,14 @@ export class DayAccumulator {
   facts = 0;
   activeUsers = 0;
 
-  constructor(private readonly scopesOf: DayInput["scopesOf"]) {}
+  /**
+   * `onUser` sees each counted user once, with their rows and scopes: the usage-metrics reports are computed in
+   * the same pass (reports/day-reports.ts).
+   */
+  constructor(
+    private readonly scopesOf: DayInput["scopesOf"],
+    private readonly onUser?: (userId: number, facts: readonly FactRow[], scopes: readonly string[]) => void,
+  ) {}
 
   /** Adds the next facts; the last user's rows wait for the next call, which may hold more of them. */
   add(chunk: readonly FactRow[]): void {
@@ -68,6 +75,7 @@ export class DayAccumulator {
         this.activeUsers++;
         const user = newAgg();
         for (let k = i; k < j; k++) addUserFact(user, facts[k]!);
+        this.onUser?.(userId, facts.slice(i, j), scopes);
         for (const scope of scopes) {
           let agg = this.aggs.get(scope);
           if (!agg) {

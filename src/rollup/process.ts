@@ -1,7 +1,9 @@
 import type { Db, Queryable } from "../db/db.js";
 import { ANNOUNCE_DAYS } from "../db/generation.js";
 import { type DayDirectory, loadDayDirectory } from "../directory/asof.js";
-import { addDays } from "../util/time.js";
+import { loadReportInputs } from "../reports/inputs.js";
+import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
+import { addDays, utcDay } from "../util/time.js";
 import { DayAccumulator } from "./compute.js";
 import type { FactRow } from "./facts.js";
 import { serializeDocument } from "./serialize.js";
@@ -12,6 +14,14 @@ const DAY_LOCK_BASE = 7_120_000;
 /** Facts per cursor fetch: large enough to amortise the round trip, small enough to keep memory flat. */
 const FACTS_PER_FETCH = 20_000;
 const DOCUMENTS_PER_INSERT = 100;
+/** Days of reports kept (`--retention-days`). */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+export interface ProcessOptions {
+  retentionDays?: number;
+  /** false: the legacy documents only (the rollup benchmark's baseline for what the reports add). */
+  reports?: boolean;
+}
 
 export interface DayResult {
   day: string;
@@ -30,11 +40,16 @@ const hasThreshold = (scope: string) => !scope.startsWith("ent:");
  * transaction (readers see the old day or the new one, never half). The day's dirty mark is cleared first, so
  * events that arrive while it runs mark it again.
  */
-export async function processDay(db: Db, day: string, now: Date): Promise<DayResult> {
+export async function processDay(
+  db: Db,
+  day: string,
+  now: Date,
+  opts: ProcessOptions = {},
+): Promise<DayResult> {
   const started = performance.now();
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [DAY_LOCK_BASE, dayNumber(day)]);
-    return computeAndStore(tx, day, now, started);
+    return computeAndStore(tx, day, now, started, opts);
   });
 }
 
@@ -46,7 +61,12 @@ const dayNumber = (day: string) => Date.parse(day) / 86_400_000;
  * finished meanwhile (processed, not dirty) is skipped too. So each due day is processed by exactly one of
  * them; events arriving during that run mark the day dirty again, and the next check takes it.
  */
-export async function processDayIfDue(db: Db, day: string, now: Date): Promise<DayResult | null> {
+export async function processDayIfDue(
+  db: Db,
+  day: string,
+  now: Date,
+  opts: ProcessOptions = {},
+): Promise<DayResult | null> {
   const started = performance.now();
   return db.transaction(async (tx) => {
     const [lock] = await tx.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1, $2) AS ok", [
@@ -60,11 +80,17 @@ export async function processDayIfDue(db: Db, day: string, now: Date): Promise<D
       [day],
     );
     if (!state!.due) return null;
-    return computeAndStore(tx, day, now, started);
+    return computeAndStore(tx, day, now, started, opts);
   });
 }
 
-async function computeAndStore(tx: Queryable, day: string, now: Date, started: number): Promise<DayResult> {
+async function computeAndStore(
+  tx: Queryable,
+  day: string,
+  now: Date,
+  started: number,
+  opts: ProcessOptions,
+): Promise<DayResult> {
   await tx.query("DELETE FROM dirty_days WHERE day = $1", [day]);
   // A day without activity has no documents: skip loading the directory as of that day (0.4 s at 100,000 users
   // on PostgreSQL, seconds on PGlite), which dominated catching up a window of quiet days.
@@ -79,14 +105,37 @@ async function computeAndStore(tx: Queryable, day: string, now: Date, started: n
      WHERE day = $1 ORDER BY user_id`,
     [day],
   );
-  const acc = new DayAccumulator((u) => dir.scopesOf.get(u));
+  // The usage-metrics reports come from the same pass: each counted user's record, once per org/enterprise.
+  // A quiet day with no report rows in its 28 days has nothing to store or carry: one query, not six (a server
+  // catching up a window of quiet days does this for every day).
+  const [recent] =
+    any || opts.reports === false
+      ? [undefined]
+      : await tx.query("SELECT 1 FROM report_days WHERE day BETWEEN $1 AND $2 LIMIT 1", [
+          addDays(day, -27),
+          day,
+        ]);
+  const withReports = opts.reports !== false && (any !== undefined || recent !== undefined);
+  if (withReports) await clearReportDay(tx, day);
+  const reports = await loadReportInputs(
+    tx,
+    day,
+    any !== undefined && withReports,
+    (s) => dir.seatedMembers.get(s) ?? 0,
+  );
+  const acc = new DayAccumulator(
+    (u) => dir.scopesOf.get(u),
+    withReports ? (u, rows, scopes) => reports.addUser(u, rows, scopes) : undefined,
+  );
   for (;;) {
     const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
     acc.add(chunk);
+    await insertRecords(tx, day, reports.takePending());
     if (chunk.length < FACTS_PER_FETCH) break;
   }
   await tx.query("CLOSE day_facts");
   const docs = acc.finish(day, dir.customModels);
+  await insertRecords(tx, day, reports.takePending());
   const scopes: string[] = [];
   const bodies: string[] = [];
   const hashes: string[] = [];
@@ -119,6 +168,9 @@ async function computeAndStore(tx: Queryable, day: string, now: Date, started: n
        active_users = excluded.active_users, documents = excluded.documents, generation = excluded.generation`,
     [day, now.toISOString(), activeUsers, scopes.length],
   );
+  if (withReports) await storeReportDay(tx, day, reports);
+  if (withReports)
+    await pruneReports(tx, addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)));
   await tx.query(ANNOUNCE_DAYS);
   return {
     day,

@@ -36,7 +36,13 @@ export function checkDay(day: string, now: Date, windowDays: number): void {
 export async function runProcessing(
   db: Db,
   now: Date,
-  opts: { windowDays: number; day?: string; onDay?: (r: DayResult, i: number, total: number) => void },
+  opts: {
+    windowDays: number;
+    day?: string;
+    onDay?: (r: DayResult, i: number, total: number) => void;
+    /** Days of usage-metrics reports kept (`--retention-days`). */
+    retentionDays?: number;
+  },
 ): Promise<DayResult[]> {
   const today = utcDay(now);
   let days: string[];
@@ -53,7 +59,7 @@ export async function runProcessing(
   }
   const results: DayResult[] = [];
   for (const [i, day] of days.entries()) {
-    const r = await processDay(db, day, now);
+    const r = await processDay(db, day, now, opts.retentionDays ? { retentionDays: opts.retentionDays } : {});
     results.push(r);
     opts.onDay?.(r, i, days.length);
   }

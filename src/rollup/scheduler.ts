@@ -12,6 +12,8 @@ export interface SchedulerOptions {
   /** Told of each day processed and of each failed run (the server's metrics). */
   onDay?: (r: DayResult) => void;
   onFailure?: (err: unknown) => void;
+  /** Days of usage-metrics reports kept (`--retention-days`). */
+  retentionDays?: number;
 }
 
 /**
@@ -72,7 +74,9 @@ export class Scheduler {
       });
       for (const day of days) {
         // Other servers on the same PostgreSQL may be processing the same days: each is done by one of them.
-        const r = await processDayIfDue(this.db, day, this.clock.now());
+        const r = await processDayIfDue(this.db, day, this.clock.now(), {
+          ...(this.opts.retentionDays ? { retentionDays: this.opts.retentionDays } : {}),
+        });
         if (!r) continue;
         results.push(r);
         this.opts.onDay?.(r);

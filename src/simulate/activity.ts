@@ -67,7 +67,95 @@ export function userDay(w: World, u: SimUser, day: string): WireEvent[] {
     emit("pull_request.summarized", rng.chance(0.3) ? { repository, model: CUSTOM_MODEL } : { repository });
   }
   if (rng.chance(0.08)) emit("activity", { engaged: rng.chance(0.5), feature: "cli" });
+  // v1.1 activity from a stream of its own, so the v1 events above stay exactly what they were.
+  v11Day(w, u, day, new Rng(`${w.seed}/${day}/${u.login}/v1.1`), (type, fields) => emit(type, fields));
   return events;
+}
+
+const CHAT_MODELS = ["gpt-4.1", "claude-sonnet-4", "gemini-2.5-pro"] as const;
+const PLUGIN: Record<string, [string, string]> = {
+  vscode: ["copilot-chat", "0.31.2"],
+  JetBrains: ["copilot-intellij", "1.5.58"],
+  VisualStudio: ["copilot-vs", "17.14.3"],
+  neovim: ["copilot.vim", "1.52.0"],
+  Xcode: ["copilot-xcode", "0.44.0"],
+};
+const EDITOR_VERSION: Record<string, string> = {
+  vscode: "1.106.1",
+  JetBrains: "2025.2.4",
+  VisualStudio: "17.14.20",
+  neovim: "0.11.4",
+  Xcode: "26.1",
+};
+const AGENTS = [
+  ["claude-code", "Claude Code"],
+  ["codex", "OpenAI Codex"],
+  ["gemini-cli", "Gemini CLI"],
+] as const;
+
+/**
+ * A user's v1.1 activity of a day they were active (telemetry-events.md v1.1): chat in every mode with code
+ * blocks, agent edits, Copilot CLI sessions and third-party agent sessions, with IDE, plugin and CLI versions.
+ * Habits (who uses the CLI, which third-party agent) are fixed per user, so they show on many days.
+ */
+function v11Day(
+  w: World,
+  u: SimUser,
+  day: string,
+  rng: Rng,
+  emit: (type: string, fields: Record<string, string | number | boolean>) => void,
+): void {
+  const habits = new Rng(`${w.seed}/habits/${u.login}`);
+  const agentFan = habits.chance(0.35);
+  const cliUser = habits.chance(0.3);
+  const thirdParty = habits.chance(0.15) ? habits.pick(AGENTS) : null;
+  const [plugin, pluginVersion] = PLUGIN[u.editor] ?? ["copilot", "1.0.0"];
+  const versions = {
+    editor_version: EDITOR_VERSION[u.editor] ?? "1.0.0",
+    plugin,
+    plugin_version: pluginVersion,
+  };
+  const ide = { editor: u.editor, ...versions };
+  if (rng.chance(0.5)) {
+    const mode = rng.pick(
+      agentFan
+        ? (["agent", "agent", "edit", "ask", "plan"] as const)
+        : (["ask", "inline", "edit", "custom"] as const),
+    );
+    const model = rng.pick(CHAT_MODELS);
+    const language = rng.pick(u.languages);
+    for (let i = rng.int(1, 4); i > 0; i--)
+      emit("chat.prompted", { surface: "ide", ...ide, mode, model, language });
+    for (let i = rng.int(0, 3); i > 0; i--) {
+      const lines = rng.int(2, 40);
+      emit("chat.code_generated", { ...ide, mode, model, language, lines });
+      if (rng.chance(0.5)) emit("chat.inserted", { ...ide, mode, model, language, lines: rng.int(1, lines) });
+      else if (rng.chance(0.3))
+        emit("chat.copied", { ...ide, mode, model, language, lines: rng.int(1, lines) });
+    }
+    if (mode === "agent" || mode === "edit")
+      for (let i = rng.int(1, 6); i > 0; i--)
+        emit("agent.edit", {
+          ...ide,
+          model,
+          language,
+          lines_added: rng.int(1, 60),
+          lines_deleted: rng.int(0, 25),
+        });
+  }
+  if (cliUser && rng.chance(0.6)) {
+    const requests = rng.int(1, 12);
+    emit("cli.session", {
+      prompts: rng.int(1, requests),
+      requests,
+      prompt_tokens: requests * rng.int(800, 2400),
+      output_tokens: requests * rng.int(300, 1500),
+      model: rng.pick(CHAT_MODELS),
+      cli_version: "0.0.353",
+    });
+  }
+  if (thirdParty && rng.chance(0.7))
+    emit("agent.session", { agent_id: thirdParty[0], agent_name: thirdParty[1], prompts: rng.int(1, 20) });
 }
 
 /** Every event of the world's window, day by day: for tests, benchmarks and the demo. */

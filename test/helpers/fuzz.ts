@@ -259,6 +259,10 @@ export const EVENT_TYPES = [
   "chat.copied",
   "pull_request.summarized",
   "activity",
+  "chat.code_generated",
+  "agent.edit",
+  "cli.session",
+  "agent.session",
 ] as const;
 
 /** Every field the contract names: extra fields must not be one of these. */
@@ -276,7 +280,23 @@ export const EVENT_FIELDS = [
   "repository",
   "engaged",
   "feature",
+  "mode",
+  "lines_added",
+  "lines_deleted",
+  "prompts",
+  "requests",
+  "prompt_tokens",
+  "output_tokens",
+  "cli_version",
+  "agent_id",
+  "agent_name",
+  "editor_version",
+  "plugin",
+  "plugin_version",
 ] as const;
+
+/** No control characters (v1.1 texts: versions, agent ids and names). */
+const printable = (v: string) => [...v].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f);
 
 const NAME_RE = /^[A-Za-z0-9._+#-]{1,64}$/;
 const LOGIN_RE = /^[A-Za-z0-9-]{1,39}$/;
@@ -390,6 +410,44 @@ export function validEventArb(opts: {
     }),
     fc.record({ type: fc.constantFrom("chat.inserted", "chat.copied"), editor: nameArb }),
     fc.record({ type: fc.constant("pull_request.summarized"), repository: repositoryArb }),
+    // v1.1
+    fc.record({
+      type: fc.constantFrom("chat.prompted"),
+      surface: fc.constant("ide"),
+      editor: nameArb,
+      mode: optional(fc.constantFrom("ask", "edit", "agent", "plan", "custom", "inline")),
+      language: optional(nameArb),
+      editor_version: optional(fc.string({ minLength: 1, maxLength: 64 }).filter(printable)),
+    }),
+    fc.record({
+      type: fc.constantFrom("chat.inserted", "chat.copied", "chat.code_generated"),
+      editor: nameArb,
+      mode: optional(fc.constantFrom("ask", "edit", "agent", "plan", "custom", "inline")),
+      language: optional(nameArb),
+      lines: optional(fc.integer({ min: 0, max: MAX_LINES })),
+    }),
+    fc.record({
+      type: fc.constant("agent.edit"),
+      editor: nameArb,
+      lines_added: optional(fc.integer({ min: 0, max: MAX_LINES })),
+      lines_deleted: optional(fc.integer({ min: 0, max: MAX_LINES })),
+      plugin: optional(nameArb),
+      plugin_version: optional(nameArb),
+    }),
+    fc.record({
+      type: fc.constant("cli.session"),
+      prompts: optional(fc.integer({ min: 0, max: 1000 })),
+      requests: optional(fc.integer({ min: 0, max: 1000 })),
+      prompt_tokens: optional(fc.integer({ min: 0, max: 1_000_000_000 })),
+      output_tokens: optional(fc.integer({ min: 0, max: 1_000_000_000 })),
+      cli_version: optional(nameArb),
+    }),
+    fc.record({
+      type: fc.constant("agent.session"),
+      agent_id: fc.string({ minLength: 1, maxLength: 64 }).filter(printable),
+      agent_name: fc.string({ minLength: 1, maxLength: 128 }).filter(printable),
+      prompts: optional(fc.integer({ min: 0, max: 1000 })),
+    }),
     fc.record({
       type: fc.constant("activity"),
       engaged: optional(fc.oneof(fc.boolean(), fc.constant(null))),
@@ -487,6 +545,28 @@ export function contractFault(
   if (!optionalName("model")) return "model";
   const lines = () =>
     typeof o.lines === "number" && Number.isInteger(o.lines) && o.lines >= 0 && o.lines <= MAX_LINES;
+  // v1.1: optional counts (absent is 0), texts without control characters, chat modes.
+  const count = (f: string, max = MAX_LINES) =>
+    absent(o[f]) ||
+    (typeof o[f] === "number" && Number.isInteger(o[f]) && (o[f] as number) >= 0 && (o[f] as number) <= max);
+  const text = (f: string, max: number) =>
+    absent(o[f]) ||
+    (typeof o[f] === "string" &&
+      (o[f] as string).length >= 1 &&
+      (o[f] as string).length <= max &&
+      printable(o[f] as string));
+  const MODES = ["ask", "edit", "agent", "plan", "custom", "inline"];
+  const mode = () => absent(o.mode) || (typeof o.mode === "string" && MODES.includes(o.mode));
+  const ideEvent = o.type !== "chat.prompted" || o.surface === "ide";
+  const ideTypes = [
+    "completion.suggested",
+    "completion.accepted",
+    "chat.prompted",
+    "chat.inserted",
+    "chat.copied",
+    "chat.code_generated",
+    "agent.edit",
+  ];
   switch (o.type) {
     case "completion.suggested":
     case "completion.accepted":
@@ -499,10 +579,39 @@ export function contractFault(
       if (o.surface === "ide" && !isName(o.editor)) return "editor";
       if (o.surface === "dotcom" && !optionalName("editor")) return "editor";
       if (o.surface !== "ide" && o.surface !== "dotcom") return "surface";
+      if (o.surface === "ide" && !mode()) return "mode";
+      if (o.surface === "ide" && !optionalName("language")) return "language";
       break;
     case "chat.inserted":
     case "chat.copied":
       if (!isName(o.editor)) return "editor";
+      if (!mode()) return "mode";
+      if (!optionalName("language")) return "language";
+      if (!count("lines")) return "lines";
+      break;
+    case "chat.code_generated":
+      if (!isName(o.editor)) return "editor";
+      if (!mode()) return "mode";
+      if (!optionalName("language")) return "language";
+      if (!count("lines")) return "lines";
+      break;
+    case "agent.edit":
+      if (!isName(o.editor)) return "editor";
+      if (!optionalName("language")) return "language";
+      if (!count("lines_added")) return "lines_added";
+      if (!count("lines_deleted")) return "lines_deleted";
+      break;
+    case "cli.session":
+      if (!count("prompts")) return "prompts";
+      if (!count("requests")) return "requests";
+      if (!count("prompt_tokens", 1_000_000_000)) return "prompt_tokens";
+      if (!count("output_tokens", 1_000_000_000)) return "output_tokens";
+      if (!text("cli_version", 64)) return "cli_version";
+      break;
+    case "agent.session":
+      if (absent(o.agent_id) || !text("agent_id", 64)) return "agent_id";
+      if (absent(o.agent_name) || !text("agent_name", 128)) return "agent_name";
+      if (!count("prompts")) return "prompts";
       break;
     case "pull_request.summarized":
       if (!(typeof o.repository === "string" && isRepository(o.repository))) return "repository";
@@ -515,6 +624,11 @@ export function contractFault(
       )
         return "feature";
       break;
+  }
+  if (ideEvent && ideTypes.includes(o.type)) {
+    if (!text("editor_version", 64)) return "editor_version";
+    if (!text("plugin", 64)) return "plugin";
+    if (!text("plugin_version", 64)) return "plugin_version";
   }
   if (ctx.owner === null && absent(o.user)) return "user (required with an ingest token)";
   if (ctx.owner !== null && !absent(o.user) && (o.user as string).toLowerCase() !== ctx.owner.toLowerCase())

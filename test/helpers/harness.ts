@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { AnswerCache } from "../../src/api/answer-cache.js";
 import { buildApp } from "../../src/api/app.js";
+import type { AppContext } from "../../src/api/context.js";
 import { RateLimiter } from "../../src/api/rate-limit.js";
 import type { Db } from "../../src/db/db.js";
 import { applyDirectoryText } from "../../src/directory/apply.js";
@@ -9,6 +10,7 @@ import { runProcessing } from "../../src/rollup/run.js";
 import { ManualClock } from "../../src/util/clock.js";
 import { utcDay } from "../../src/util/time.js";
 import type { Backend } from "./db.js";
+import { assertLinkAnswer } from "./reports-schema.js";
 import { assertErrorBody, assertMetricsBody } from "./schema.js";
 
 /**
@@ -17,12 +19,14 @@ import { assertErrorBody, assertMetricsBody } from "./schema.js";
  */
 async function conforms(res: Response, path: string): Promise<void> {
   const text = await res.text();
-  if (res.status === 304) {
-    if (text !== "") throw new Error(`a 304 of ${path} has a body`);
+  if (res.status === 304 || res.status === 204) {
+    if (text !== "") throw new Error(`a ${res.status} of ${path} has a body`);
     return;
   }
   const body: unknown = JSON.parse(text);
-  if (res.status === 200 && /\/copilot\/metrics$/.test(path.split("?")[0]!)) assertMetricsBody(body);
+  const route = path.split("?")[0]!;
+  if (res.status === 200 && /\/copilot\/metrics$/.test(route)) assertMetricsBody(body);
+  else if (res.status === 200 && route.includes("/copilot/metrics/reports/")) assertLinkAnswer(route, body);
   else if (res.status >= 400) assertErrorBody(body);
 }
 
@@ -45,6 +49,8 @@ export async function startHarness(
   now: string,
   windowDays = 28,
   rateLimit = 0,
+  /** Report settings (`--report-file-records` and the like); absent: the defaults. */
+  reports?: AppContext["reports"],
 ): Promise<Harness> {
   const { db, drop } = await backend.create();
   const clock = new ManualClock(new Date(now));
@@ -54,6 +60,7 @@ export async function startHarness(
     windowDays,
     answers: new AnswerCache(),
     ...(rateLimit > 0 ? { rateLimiter: new RateLimiter(rateLimit, clock) } : {}),
+    ...(reports ? { reports } : {}),
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   return {

@@ -1,0 +1,151 @@
+import { Readable } from "node:stream";
+import { createGzip, constants as zlib } from "node:zlib";
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../api/context.js";
+import { acceptsGzip } from "../api/encoding.js";
+import { ApiError, DOCS } from "../api/errors.js";
+import type { Queryable } from "../db/db.js";
+import { addDays, dayRange } from "../util/time.js";
+import { aggregateBody, sumsJson, ZERO_COUNTS } from "./aggregate.js";
+import { FILES_PATH, type FileIdentity, linkSecret, verifyLink } from "./links.js";
+import { newTotals } from "./record.js";
+
+/** Rows per keyset page: about a megabyte of records. */
+const ROWS_PER_PAGE = 1000;
+const ZERO_SUMS = sumsJson(newTotals());
+
+/**
+ * GET of a signed download link: no Authorization (clients send none), the signature and expiry checked (403
+ * otherwise), the file streamed page by page from the database, gzipped when the client accepts it.
+ */
+export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void {
+  app.get(`${FILES_PATH}/:name`, { config: { docs: DOCS.usageMetrics } }, async (req, reply) => {
+    const secret = await linkSecret(ctx.db);
+    const f = verifyLink(
+      secret,
+      (req.params as { name: string }).name,
+      req.query as Record<string, unknown>,
+      ctx.clock.now().getTime(),
+    );
+    if (!f) throw new ApiError("report_link_invalid", undefined, { documentationUrl: DOCS.usageMetrics });
+    const ndjson = f.kind === "users-1-day" || f.kind === "users-28-day" || f.kind === "user-teams-1-day";
+    reply.type(ndjson ? "application/x-ndjson" : "application/json; charset=utf-8");
+    reply.header("cache-control", "private, max-age=3600");
+    reply.header("vary", "Accept-Encoding");
+    const source = Readable.from(fileChunks(ctx.db, f), { objectMode: false });
+    if (!acceptsGzip(req.headers["accept-encoding"])) return reply.send(source);
+    reply.header("content-encoding", "gzip");
+    // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
+    return reply.send(source.pipe(createGzip({ level: zlib.Z_DEFAULT_COMPRESSION })));
+  });
+}
+
+/** The file's bytes, a page at a time. */
+export async function* fileChunks(db: Queryable, f: FileIdentity): AsyncGenerator<Buffer> {
+  switch (f.kind) {
+    case "users-1-day":
+    case "users-28-day":
+      yield* userRecords(db, f);
+      return;
+    case "user-teams-1-day":
+      yield* teamRows(db, f);
+      return;
+    case "scope-1-day":
+      yield Buffer.from(await aggregateOf(db, f.scope, f.first));
+      return;
+    case "scope-28-day":
+      yield* wrapper(db, f);
+      return;
+  }
+}
+
+/**
+ * User-day records in (login, day) order, read by keyset pages so that no transaction (and, on PGlite, the only
+ * connection) is held while a slow client downloads.
+ */
+async function* userRecords(db: Queryable, f: FileIdentity): AsyncGenerator<Buffer> {
+  const splice =
+    f.kind === "users-28-day" ? `"report_start_day":"${f.first}","report_end_day":"${f.last}",` : null;
+  let login = "";
+  let day = "0001-01-01";
+  for (;;) {
+    const rows = await db.query<{ login: string; day: string; body: string }>(
+      `SELECT login, day, body FROM user_day_records
+       WHERE scope = $1 AND day BETWEEN $2 AND $3 AND ($4 = '' OR login > $4) AND ($5 = '' OR login <= $5)
+         AND (login, day) > ($6, $7::date)
+       ORDER BY login, day LIMIT ${ROWS_PER_PAGE}`,
+      [f.scope, f.first, f.last, f.after, f.upTo, login, day],
+    );
+    if (rows.length === 0) return;
+    const parts: string[] = [];
+    for (const r of rows) parts.push(splice ? withWindow(r.body, splice) : r.body, "\n");
+    yield Buffer.from(parts.join(""));
+    const lastRow = rows[rows.length - 1]!;
+    login = lastRow.login;
+    day = lastRow.day;
+    if (rows.length < ROWS_PER_PAGE) return;
+  }
+}
+
+/** A record with `report_start_day`/`report_end_day`: after its day when it starts with one, else first. */
+export function withWindow(body: string, splice: string): string {
+  return body.startsWith('{"day":"') && body[18] === '"'
+    ? `${body.slice(0, 20)}${splice}${body.slice(20)}`
+    : `{${splice}${body.slice(1)}`;
+}
+
+async function* teamRows(db: Queryable, f: FileIdentity): AsyncGenerator<Buffer> {
+  const [aSlug = "", aLogin = ""] = f.after === "" ? [] : f.after.split("\t");
+  const [bSlug = "", bLogin = ""] = f.upTo === "" ? [] : f.upTo.split("\t");
+  let slug = "";
+  let login = "";
+  let team = 0;
+  for (;;) {
+    const rows = await db.query<{ slug: string; login: string; team_id: number; body: string }>(
+      `SELECT slug, login, team_id, body FROM user_team_rows
+       WHERE scope = $1 AND day = $2 AND ($3 = '' OR (slug, login) > ($3, $4))
+         AND ($5 = '' OR (slug, login) <= ($5, $6)) AND (slug, login, team_id) > ($7, $8, $9)
+       ORDER BY slug, login, team_id LIMIT ${ROWS_PER_PAGE}`,
+      [f.scope, f.first, aSlug, aLogin, bSlug, bLogin, slug, login, team],
+    );
+    if (rows.length === 0) return;
+    yield Buffer.from(rows.map((r) => `${r.body}\n`).join(""));
+    const lastRow = rows[rows.length - 1]!;
+    slug = lastRow.slug;
+    login = lastRow.login;
+    team = lastRow.team_id;
+    if (rows.length < ROWS_PER_PAGE) return;
+  }
+}
+
+/** A day's aggregate record; a scope without a stored row that day has one with zero counts. */
+async function aggregateOf(db: Queryable, scope: string, day: string): Promise<string> {
+  const [row] = await db.query<{ body: string }>(
+    "SELECT body FROM report_days WHERE scope = $1 AND day = $2",
+    [scope, day],
+  );
+  return row?.body || aggregateBody(day, scope, ZERO_COUNTS, ZERO_SUMS);
+}
+
+/**
+ * The 28-day wrapper. `created_at` is the end of the window's last day (not the request's time), so the file is
+ * the same bytes for the same data.
+ */
+async function* wrapper(db: Queryable, f: FileIdentity): AsyncGenerator<Buffer> {
+  const [kind, id] = f.scope.split(":") as [string, string];
+  const rows = await db.query<{ day: string; body: string }>(
+    "SELECT day, body FROM report_days WHERE scope = $1 AND day BETWEEN $2 AND $3",
+    [f.scope, f.first, f.last],
+  );
+  const byDay = new Map(rows.map((r) => [r.day, r.body]));
+  const head = {
+    report_start_day: f.first,
+    report_end_day: f.last,
+    [kind === "ent" ? "enterprise_id" : "organization_id"]: id,
+    created_at: `${addDays(f.last, 1)}T00:00:00.000Z`,
+  };
+  const totals = dayRange(f.first, f.last).map(
+    (d) => byDay.get(d) || aggregateBody(d, f.scope, ZERO_COUNTS, ZERO_SUMS),
+  );
+  yield Buffer.from(`${JSON.stringify(head).slice(0, -1)},"day_totals":[${totals.join(",")}]}`);
+}
