@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { registerDashboard } from "../dashboard/route.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerIngestRoute } from "../ingest/route.js";
+import { registerOtlp } from "../otlp/index.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -99,7 +100,8 @@ export function buildApp(
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-github-request-id", req.id);
     reply.headers(COMMON_HEADERS);
-    if (req.url.startsWith("/telemetry/") || req.url.startsWith("/_pilotlog/")) return;
+    if (req.url.startsWith("/telemetry/") || req.url.startsWith("/_pilotlog/") || req.url.startsWith("/v1/"))
+      return;
     reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
   });
 
@@ -164,6 +166,7 @@ export function buildApp(
     );
   }
   registerIngestRoute(app, ctx);
+  registerOtlp(app, ctx);
   registerAdminRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);
   registerDashboard(app, ctx);

@@ -15,6 +15,7 @@ export const DOCS = {
   versions: "https://docs.github.com/rest/about-the-rest-api/api-versions",
   rateLimits: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
   telemetry: "https://github.com/pilotlog/pilotlog/blob/main/docs/telemetry-events.md",
+  otlp: "https://github.com/pilotlog/pilotlog/blob/main/docs/otlp-ingest.md",
 } as const;
 
 export type ErrorKind =
@@ -29,6 +30,7 @@ export type ErrorKind =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  | "overloaded"
   | "service_unavailable"
   | "internal";
 
@@ -56,6 +58,10 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
     status: 403,
     message:
       "API rate limit exceeded for this token. Wait until the time in the x-ratelimit-reset header (see retry-after), or raise --rate-limit.",
+  },
+  overloaded: {
+    status: 429,
+    message: "Too many requests are being processed; retry after the time in Retry-After.",
   },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
