@@ -112,11 +112,21 @@ export function meterFor(t: ToolSetup) {
   const exporter = t.protocol === "http/protobuf" ? new MetricsProto(opts) : new MetricsHttp(opts);
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({ resource: resourceFromAttributes(t.resource), readers: [reader] });
+  // The tools export every 60 s (Claude Code, Gemini CLI, Copilot) so a point's time is well after its start;
+  // a few milliseconds stand for it here (the SDK's times are in milliseconds, and a first point whose start
+  // equals its time is a baseline).
+  const interval = () => new Promise((resolve) => setTimeout(resolve, 5));
   return {
     provider,
     meter: provider.getMeter(t.resource["service.name"] ?? "tool"),
-    flush: () => reader.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    flush: async () => {
+      await interval();
+      await reader.forceFlush();
+    },
+    shutdown: async () => {
+      await interval();
+      await provider.shutdown();
+    },
   };
 }
 
