@@ -21,6 +21,8 @@ import { addUsage } from "./usage-store.js";
 export const MAX_UNITS_PER_POINT = 10_000;
 const FUTURE_MS = 5 * 60_000;
 const SERIES_TTL_MS = 24 * 3600_000;
+/** A series whose state did not change is written again only when its `seen_at` is older than this. */
+const SEEN_REFRESH_MS = 3600_000;
 
 export interface OtlpIngestOptions {
   now: Date;
@@ -67,8 +69,9 @@ function md5(s: string): string {
   return createHash("md5").update(s, "utf8").digest("hex");
 }
 
-function uuidOf(h: string): string {
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+/** The stored key of a series: its md5's first 60 bits as a decimal bigint. */
+function seriesKeyOf(h: string): string {
+  return BigInt(`0x${h.slice(0, 15)}`).toString();
 }
 
 function service(look: Lookup): string {
@@ -234,7 +237,7 @@ export async function ingestOtlp(
   }
 
   const result = await db.transaction(async (tx) => {
-    const increases = await seriesIncreases(tx, live, opts.now);
+    const increases = await seriesIncreases(tx, db.engine, live, opts.now);
     const owned: OwnedEvent[] = [];
     const usage: { login: string; day: string; add: UsageAdd; dedupe: string | null }[] = [];
     let pending = 0;
@@ -289,7 +292,12 @@ export async function ingestOtlp(
  * advisory lock on its key, taken in key order) so that two requests carrying the same point, a retry racing the
  * original, cannot both count it.
  */
-async function seriesIncreases(tx: Queryable, units: readonly Unit[], now: Date): Promise<Map<Unit, number>> {
+async function seriesIncreases(
+  tx: Queryable,
+  engine: Db["engine"],
+  units: readonly Unit[],
+  now: Date,
+): Promise<Map<Unit, number>> {
   const out = new Map<Unit, number>();
   const bySeries = new Map<string, Unit[]>();
   for (const u of units) {
@@ -301,28 +309,40 @@ async function seriesIncreases(tx: Queryable, units: readonly Unit[], now: Date)
   }
   if (bySeries.size === 0) return out;
   const hashes = [...bySeries.keys()].sort();
-  const lockKeys = [...new Set(hashes.map((h) => BigInt(`0x${h.slice(0, 15)}`)))].sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
-  await tx.query(
-    "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k) AS s",
-    [lockKeys.map(String)],
-  );
+  // PGlite runs one transaction at a time; PostgreSQL needs the locks.
+  if (engine === "postgres") {
+    await tx.query(
+      "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k) AS s",
+      [hashes.map(seriesKeyOf)],
+    );
+  }
   const rows = await tx.query<{
     key_hash: string;
     start_ns: string | bigint;
     time_ns: string | bigint;
     value: number;
+    fresh: boolean;
   }>(
-    "SELECT key_hash::text, start_ns, time_ns, value FROM otlp_series WHERE key_hash = ANY($1::uuid[]) AND seen_at >= $2",
-    [hashes.map(uuidOf), new Date(now.getTime() - SERIES_TTL_MS).toISOString()],
+    `SELECT key_hash::text, start_ns, time_ns, value, seen_at >= $3 AS fresh FROM otlp_series
+     WHERE key_hash = ANY($1::bigint[]) AND seen_at >= $2`,
+    [
+      hashes.map(seriesKeyOf),
+      new Date(now.getTime() - SERIES_TTL_MS).toISOString(),
+      new Date(now.getTime() - SEEN_REFRESH_MS).toISOString(),
+    ],
   );
-  const states = new Map<string, SeriesState>(
-    rows.map((r) => [
-      r.key_hash.replace(/-/g, ""),
-      { startNs: BigInt(String(r.start_ns)), timeNs: BigInt(String(r.time_ns)), value: Number(r.value) },
-    ]),
-  );
+  const byKey = new Map(hashes.map((h) => [seriesKeyOf(h), h]));
+  const states = new Map<string, SeriesState>();
+  const recentlySeen = new Set<string>();
+  for (const r of rows) {
+    const h = byKey.get(r.key_hash)!;
+    states.set(h, {
+      startNs: BigInt(String(r.start_ns)),
+      timeNs: BigInt(String(r.time_ns)),
+      value: Number(r.value),
+    });
+    if (r.fresh) recentlySeen.add(h);
+  }
   const keys: string[] = [];
   const starts: string[] = [];
   const times: string[] = [];
@@ -330,7 +350,12 @@ async function seriesIncreases(tx: Queryable, units: readonly Unit[], now: Date)
   for (const h of hashes) {
     const list = bySeries.get(h)!;
     list.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
-    let state = states.get(h) ?? null;
+    const before = states.get(h) ?? null;
+    let state = before;
+    // A state moved only by points that added nothing to a cumulative series (same start, same value) need not
+    // be written: the next point measures its increase from the stored value just the same, and a retry of
+    // such a point adds nothing either way.
+    let changed = false;
     for (const u of list) {
       const p = u.point!;
       const step = stepSeries(state, {
@@ -339,11 +364,20 @@ async function seriesIncreases(tx: Queryable, units: readonly Unit[], now: Date)
         timeNs: p.timeNs,
         value: p.value,
       });
-      if (step.next) state = step.next;
+      if (step.next) {
+        if (
+          !state ||
+          step.increase > 0 ||
+          step.next.startNs !== state.startNs ||
+          step.next.value !== state.value
+        )
+          changed = true;
+        state = step.next;
+      }
       if (step.increase > 0) out.set(u, step.increase);
     }
-    if (state) {
-      keys.push(uuidOf(h));
+    if (state && (changed || !recentlySeen.has(h))) {
+      keys.push(seriesKeyOf(h));
       starts.push(String(state.startNs));
       times.push(String(state.timeNs));
       values.push(state.value);
@@ -352,7 +386,7 @@ async function seriesIncreases(tx: Queryable, units: readonly Unit[], now: Date)
   if (keys.length > 0) {
     await tx.query(
       `INSERT INTO otlp_series (key_hash, start_ns, time_ns, value, seen_at)
-       SELECT k, s, t, v, $5 FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::float8[]) AS x(k, s, t, v)
+       SELECT k, s, t, v, $5 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[]) AS x(k, s, t, v)
        ON CONFLICT (key_hash) DO UPDATE SET start_ns = excluded.start_ns, time_ns = excluded.time_ns,
          value = excluded.value, seen_at = excluded.seen_at`,
       [keys, starts, times, values, now.toISOString()],
