@@ -245,7 +245,7 @@ export async function ingestOtlp(
       const inc = u.point ? (increases.get(u) ?? 0) : 1;
       if (inc <= 0) continue;
       const day = dayOfNs(u.timeNs);
-      const timestamp = isoOfNs(u.timeNs);
+      let timestamp = "";
       const itemHash = md5(u.point ? `${u.key}\u0000${u.timeNs}` : `${u.login!.toLowerCase()}\u0000${u.key}`);
       for (const m of u.matches) {
         if (m.rule.usage) {
@@ -266,6 +266,7 @@ export async function ingestOtlp(
           pending += unitsOfRule;
           continue;
         }
+        if (timestamp === "") timestamp = isoOfNs(u.timeNs);
         for (let k = 0; k < unitsOfRule; k++) {
           const wire = { ...fields, id: `otlp:${itemHash}:${m.ruleKey}:${k}`, timestamp, user: u.login };
           const v = validateEvent(wire, { now: opts.now, earliestDay: opts.earliestDay });
