@@ -4,6 +4,7 @@ import { databaseFault, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerGraphqlRoute } from "../graphql/route.js";
 import { registerIngestRoute } from "../ingest/route.js";
 import { isOpsPath, registerOpsRoutes } from "../ops/routes.js";
+import { registerOtlp } from "../otlp/index.js";
 import { registerReportFiles } from "../reports/files.js";
 import { registerReportRoutes } from "../reports/routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
@@ -116,7 +117,7 @@ export function buildApp(
     // The local routes are for this machine's tools: no CORS, so no other origin's page may read or preflight them.
     if (req.url.startsWith(LOCAL_PREFIX)) return;
     reply.headers(CORS_HEADERS);
-    if (req.url.startsWith("/telemetry/")) return;
+    if (req.url.startsWith("/telemetry/") || req.url.startsWith("/v1/")) return;
     reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
   });
 
@@ -187,6 +188,7 @@ export function buildApp(
     reply.headers(PREFLIGHT_HEADERS);
     return reply.code(204).send();
   });
+  registerOtlp(app, ctx);
   registerAdminRoutes(app, ctx);
   registerSandboxRoutes(app, ctx);
   registerDashboard(app, ctx);

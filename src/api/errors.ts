@@ -16,6 +16,7 @@ export const DOCS = {
   rateLimits: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
   telemetry: "https://github.com/pilotlog/pilotlog/blob/main/docs/telemetry-events.md",
   usageMetrics: "https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-usage-metrics",
+  otlp: "https://github.com/pilotlog/pilotlog/blob/main/docs/otlp-ingest.md",
 } as const;
 
 export type ErrorKind =
@@ -32,6 +33,7 @@ export type ErrorKind =
   | "rate_limited"
   | "login_attempts_exceeded"
   | "cross_origin_refused"
+  | "overloaded"
   | "service_unavailable"
   | "reports_policy_disabled"
   | "report_link_invalid"
@@ -67,6 +69,10 @@ export const ERROR_KINDS: Record<ErrorKind, KindInfo> = {
     message: "Maximum number of login attempts exceeded. Please try again later.",
   },
   cross_origin_refused: { status: 403, message: "Cross-origin request refused" },
+  overloaded: {
+    status: 429,
+    message: "Too many requests are being processed; retry after the time in Retry-After.",
+  },
   service_unavailable: { status: 503, message: "Service temporarily unavailable; retry later." },
   internal: { status: 500, message: "Internal Server Error" },
   reports_policy_disabled: {

@@ -41,6 +41,7 @@ organizations:
 users:
   - login: hubot
     telemetry: false
+    emails: [hubot@octo.example, Hubot@Users.Noreply.Example]
 custom_models:
   - name: acme-pr-model
     training_date: 2024-02-01
@@ -97,7 +98,9 @@ const EXPECTED = {
       ],
     },
   ],
-  users: [{ login: "hubot", telemetry: false }],
+  users: [
+    { login: "hubot", telemetry: false, emails: ["hubot@octo.example", "hubot@users.noreply.example"] },
+  ],
   customModels: [{ name: "acme-pr-model", trainingDate: "2024-02-01", owner: "octo-org" }],
   tokens: [
     {
@@ -218,6 +221,16 @@ describe("parseDirectoryFile", () => {
       "appears twice",
     ],
     ["users:\n  - login: u\n    telemetry: maybe\n", "users[0].telemetry", "true or false"],
+    [
+      "users:\n  - login: u\n    emails: [not-an-address]\n",
+      "users[0].emails[0]",
+      "must be an e-mail address",
+    ],
+    [
+      "users:\n  - login: u\n    emails: [a@x.io]\n  - login: v\n    emails: [A@X.io]\n",
+      "users[1].emails[0]",
+      "is listed for u already",
+    ],
     [
       'organizations:\n  - login: o\n    name: "a\\0b"\n',
       "organizations[0].name",

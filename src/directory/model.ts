@@ -44,6 +44,8 @@ export interface OrgSpec {
 export interface UserSpec {
   login: string;
   telemetry: boolean;
+  /** E-mail addresses the user is known by, lowercase (OTLP items naming `user.email` are theirs). */
+  emails: string[];
 }
 
 export interface CustomModelSpec {

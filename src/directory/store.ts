@@ -128,6 +128,19 @@ export async function applyDirectory(
       report.users.telemetryChanged++;
     }
   }
+  // E-mails: each named user's list replaced whole; an address moves to the user the file now names.
+  if (file.users.length > 0) {
+    const named = file.users.map((u) => uid(u.login));
+    await tx.query("DELETE FROM user_emails WHERE user_id = ANY($1::int[])", [named]);
+    const pairs = file.users.flatMap((u) => u.emails.map((e) => [e, uid(u.login)] as const));
+    if (pairs.length > 0) {
+      await tx.query(
+        `INSERT INTO user_emails (email_lower, user_id) SELECT * FROM unnest($1::text[], $2::int[])
+         ON CONFLICT (email_lower) DO UPDATE SET user_id = excluded.user_id`,
+        [pairs.map(([e]) => e), pairs.map(([, id]) => id)],
+      );
+    }
+  }
 
   // Enterprises and organizations.
   const entId = new Map<string, number>();

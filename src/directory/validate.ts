@@ -19,6 +19,8 @@ import {
 type Obj = Record<string, unknown>;
 const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
 const MODEL = /^[A-Za-z0-9._+#-]{1,64}$/;
+/** An e-mail address: one @, a dotted domain, no spaces; at most 254 characters (RFC 5321's path limit). */
+const EMAIL = /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function hasControlCharacter(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -315,8 +317,13 @@ export class Checker {
     });
   }
 
-  private user(item: unknown, p: string, seen: Set<string>): UserSpec | null {
-    const o = this.object(item, p, ["login", "telemetry"]);
+  private user(
+    item: unknown,
+    p: string,
+    seen: Set<string>,
+    emailsSeen: Map<string, string>,
+  ): UserSpec | null {
+    const o = this.object(item, p, ["login", "telemetry", "emails"]);
     if (!o) return null;
     const login = this.login(o.login, `${p}.login`);
     if (login && seen.has(login.toLowerCase()))
@@ -327,7 +334,26 @@ export class Checker {
     if (login) seen.add(login.toLowerCase());
     if (o.telemetry !== undefined && typeof o.telemetry !== "boolean")
       this.fail(`${p}.telemetry`, "must be true or false");
-    return login ? { login, telemetry: o.telemetry !== false } : null;
+    const emails: string[] = [];
+    this.list(o.emails, `${p}.emails`).forEach((e, i) => {
+      const path = `${p}.emails[${i}]`;
+      if (typeof e !== "string" || !EMAIL.test(e) || hasControlCharacter(e)) {
+        this.fail(path, `must be an e-mail address such as mona@example.com, got ${show(e)}`);
+        return;
+      }
+      const lower = e.toLowerCase();
+      const owner = emailsSeen.get(lower);
+      if (owner !== undefined) {
+        this.fail(
+          path,
+          `${e} is listed for ${owner} already (e-mails are case-insensitive): an address belongs to one user`,
+        );
+        return;
+      }
+      if (login) emailsSeen.set(lower, login);
+      emails.push(lower);
+    });
+    return login ? { login, telemetry: o.telemetry !== false, emails } : null;
   }
 
   private model(item: unknown, p: string, seen: Set<string>): CustomModelSpec | null {
@@ -470,10 +496,11 @@ export class Checker {
     const models = new Set<string>();
     const secrets = new Set<string>();
     const users = new Set<string>();
+    const emails = new Map<string, string>();
     const file: DirectoryFile = {
       enterprises: each("enterprises", (x, p) => this.enterprise(x, p)),
       organizations: each("organizations", (x, p) => this.organization(x, p)),
-      users: each("users", (x, p) => this.user(x, p, users)),
+      users: each("users", (x, p) => this.user(x, p, users, emails)),
       customModels: each("custom_models", (x, p) => this.model(x, p, models)),
       tokens: each("tokens", (x, p) => this.token(x, p, secrets)),
     };
