@@ -7,7 +7,7 @@ import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS, errorBody } from "./errors.js";
-import { COMMON_HEADERS, newRequestId, selectApiVersion } from "./github.js";
+import { COMMON_HEADERS, RequestIds, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
 import { clientErrorHandler, LIMITS } from "./limits.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
@@ -51,9 +51,10 @@ export function buildApp(
   ctx: AppContext,
   options: { logger?: FastifyServerOptions["logger"] } = {},
 ): FastifyInstance {
+  const requestIds = new RequestIds();
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: () => newRequestId(),
+    genReqId: () => requestIds.next(),
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestMs,
     // A request without Host is served (links then use the address it came in on) rather than refused bodiless.
