@@ -1,5 +1,5 @@
 import pg from "pg";
-import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
+import { type Db, keepText, type Transaction, TYPE_OIDS, toNumber } from "./db.js";
 import { GenerationListener } from "./pg-listener.js";
 
 const parsers: Record<number, (v: string) => unknown> = {
@@ -56,13 +56,17 @@ export class PostgresDb implements Db {
     return this.jobs + this.listener.count();
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
       const result = await fn({
         query: async <R>(sql: string, params: readonly unknown[] = []) =>
           (await client.query(sql, params as unknown[])).rows as R[],
+        // Without parameters node-postgres uses the simple protocol, which runs a whole multi-statement text.
+        exec: async (sql: string) => {
+          await client.query(sql);
+        },
       });
       await client.query("COMMIT");
       return result;
