@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { windowOf } from "../rollup/process.js";
+import { windowOf } from "../rollup/window.js";
 import { UtcDays } from "../util/time.js";
 import { decideRead } from "./access.js";
 import type { Answer } from "./answer-cache.js";

@@ -1,13 +1,8 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import type { DirectoryFile } from "./model.js";
+import type { DirectoryFile, DirectoryIssue } from "./model.js";
 import { Checker } from "./validate.js";
 
-/** One problem of a directory file: where it is and what to do about it. */
-export interface DirectoryIssue {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type { DirectoryIssue };
 
 /** A directory file with problems; `issues` lists every one found. Nothing of such a file is applied. */
 export class DirectoryFileError extends Error {
