@@ -52,7 +52,7 @@ const DAY: DayMetrics = {
       },
     ],
   },
-  copilot_dotcom_chat: null,
+  copilot_dotcom_chat: { total_engaged_users: 0 },
   copilot_dotcom_pull_requests: {
     total_engaged_users: 1,
     repositories: [
