@@ -16,9 +16,8 @@ export async function selectColumns<T extends Record<string, unknown>>(
   params: readonly unknown[],
   names: readonly (keyof T & string)[],
 ): Promise<Columns<T>> {
-  const [row] = await db.query<{ columns: string }>(
-    `WITH r AS (${sql}) SELECT json_build_object(${names.map((n) => `'${n}', coalesce(json_agg(r.${n}), '[]')`).join(", ")})::text AS columns FROM r`,
-    params,
-  );
+  // `sql` and `names` are the caller's constant text (a statement and its column names); values go in `params`.
+  const text = `WITH r AS (${sql}) SELECT json_build_object(${names.map((n) => `'${n}', coalesce(json_agg(r.${n}), '[]')`).join(", ")})::text AS columns FROM r`;
+  const [row] = await db.query<{ columns: string }>(text, params);
   return JSON.parse(row!.columns) as Columns<T>;
 }
