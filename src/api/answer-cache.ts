@@ -4,7 +4,7 @@ import { gzip } from "node:zlib";
 import type { Db, Queryable } from "../db/db.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { hashToken } from "../directory/tokens.js";
-import { utcDay } from "../util/time.js";
+import { UtcDays } from "../util/time.js";
 import { authenticate, type Principal, tokenFromHeader } from "./auth.js";
 import { ApiError } from "./errors.js";
 import { Lru } from "./lru.js";
@@ -40,6 +40,8 @@ export class AnswerCache {
   private readonly principals: Lru<{ generation: string; principal: Principal }>;
   private readonly scopes: Lru<{ generation: string; scope: ResolvedScope }>;
   private readonly compressed = new WeakMap<Answer, Promise<Buffer>>();
+  /** Today's text per cache, not per process: principals are cached per day. */
+  private readonly utcDays = new UtcDays();
   /** The generation query running, and the one requests arriving meanwhile will share. */
   private current: Promise<string> | null = null;
   private following: Promise<string> | null = null;
@@ -90,7 +92,7 @@ export class AnswerCache {
     const secret = tokenFromHeader(header);
     if (secret === null) throw new ApiError("requires_authentication");
     if (secret === "") throw new ApiError("bad_credentials");
-    const key = `${hashToken(secret)}|${utcDay(now)}`;
+    const key = `${hashToken(secret)}|${this.utcDays.of(now)}`;
     const hit = this.principals.get(key);
     if (hit && hit.generation === generation) {
       if (hit.principal.expiresAt !== undefined && hit.principal.expiresAt <= now.getTime()) {

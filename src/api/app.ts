@@ -12,7 +12,7 @@ import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
 import { ApiError, DOCS, databaseFaultError, errorBody } from "./errors.js";
-import { COMMON_HEADERS, CORS_HEADERS, newRequestId, PREFLIGHT_HEADERS, selectApiVersion } from "./github.js";
+import { COMMON_HEADERS, CORS_HEADERS, PREFLIGHT_HEADERS, RequestIds, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
 import { clientErrorHandler, LIMITS } from "./limits.js";
 import { bodyValidationError } from "./local-body.js";
@@ -64,9 +64,10 @@ export function buildApp(
   ctx: AppContext,
   options: { logger?: FastifyServerOptions["logger"] } = {},
 ): FastifyInstance {
+  const requestIds = new RequestIds();
   const app = Fastify({
     logger: options.logger ?? false,
-    genReqId: () => newRequestId(),
+    genReqId: () => requestIds.next(),
     // Local route bodies are checked as sent: no coercion ("1" is not 1), no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     bodyLimit: LIMITS.bodyBytes,

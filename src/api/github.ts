@@ -4,19 +4,22 @@ import { ApiError, DOCS } from "./errors.js";
 /** API versions served; the first is used when the request names none. */
 export const API_VERSIONS = ["2022-11-28", "2026-03-10"] as const;
 
-let pool = Buffer.alloc(0);
-let offset = 0;
+/** Request ids in GitHub's shape (`C0A4:2B4E:1A2B3C:1B2C3D:6744F1A2`); one source per app. */
+export class RequestIds {
+  private pool = Buffer.alloc(0);
+  private offset = 0;
 
-/** A request id in GitHub's shape (`C0A4:2B4E:1A2B3C:1B2C3D:6744F1A2`). */
-export function newRequestId(): string {
-  // Random bytes drawn 4 KiB at a time: one system call per 292 requests instead of one each.
-  if (offset + 14 > pool.length) {
-    pool = randomBytes(4096);
-    offset = 0;
+  /** A new random request id. */
+  next(): string {
+    // Random bytes drawn 4 KiB at a time: one system call per 292 requests instead of one each.
+    if (this.offset + 14 > this.pool.length) {
+      this.pool = randomBytes(4096);
+      this.offset = 0;
+    }
+    const h = this.pool.toString("hex", this.offset, this.offset + 14).toUpperCase();
+    this.offset += 14;
+    return `${h.slice(0, 4)}:${h.slice(4, 8)}:${h.slice(8, 14)}:${h.slice(14, 20)}:${h.slice(20, 28)}`;
   }
-  const h = pool.toString("hex", offset, offset + 14).toUpperCase();
-  offset += 14;
-  return `${h.slice(0, 4)}:${h.slice(4, 8)}:${h.slice(8, 14)}:${h.slice(14, 20)}:${h.slice(20, 28)}`;
 }
 
 /** The version to answer with, or a 400 for one GitHub does not serve. */

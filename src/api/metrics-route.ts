@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { windowOf } from "../rollup/process.js";
-import { utcDay } from "../util/time.js";
+import { windowOf } from "../rollup/window.js";
+import { UtcDays } from "../util/time.js";
 import { decideRead } from "./access.js";
 import type { Answer } from "./answer-cache.js";
 import { type AppContext, lagTolerantReader } from "./context.js";
@@ -38,15 +38,33 @@ const ROUTES: { route: Route; path: string; docs: string }[] = [
  * the stored day bodies joined into one array, never re-serialized.
  */
 export function registerMetricsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const today = new ServingDay();
   for (const r of ROUTES) {
     app.get(r.path, { config: { docs: r.docs } }, (req, reply) =>
-      serveMetrics(ctx, r.route, r.docs, req, reply),
+      serveMetrics(ctx, today, r.route, r.docs, req, reply),
     );
+  }
+}
+
+/**
+ * Today and its window as these routes last computed them: the same for every request of a day. Held by one
+ * registration of the routes, so two apps in one process (with different clocks) never share it.
+ */
+class ServingDay {
+  private readonly days = new UtcDays();
+  private last: { key: string; window: ReturnType<typeof windowOf> } | null = null;
+
+  /** `windowOf` the day of `now`, remembered for that day. */
+  window(now: Date, windowDays: number): ReturnType<typeof windowOf> {
+    const key = `${this.days.of(now)}|${windowDays}`;
+    if (this.last?.key !== key) this.last = { key, window: windowOf(this.days.of(now), windowDays) };
+    return this.last.window;
   }
 }
 
 async function serveMetrics(
   ctx: AppContext,
+  today: ServingDay,
   route: Route,
   docs: string,
   req: FastifyRequest,
@@ -63,7 +81,7 @@ async function serveMetrics(
   if (!policyAllows(route, scope))
     throw new ApiError("policy_disabled", undefined, { documentationUrl: docs });
 
-  const window = windowFor(utcDay(now), ctx.windowDays);
+  const window = today.window(now, ctx.windowDays);
   const q = parseMetricsQuery(req.query as Record<string, string>, { ...window, days: ctx.windowDays }, docs);
   const answer =
     q.first <= q.last
@@ -97,15 +115,6 @@ async function serveMetrics(
     return reply.send(await ctx.answers.gzip(answer));
   }
   return reply.send(answer.body);
-}
-
-let lastWindow: { key: string; window: ReturnType<typeof windowOf> } | null = null;
-
-/** `windowOf`, remembered for the current day: it is the same for every request of a day. */
-function windowFor(today: string, days: number): ReturnType<typeof windowOf> {
-  const key = `${today}|${days}`;
-  if (lastWindow?.key !== key) lastWindow = { key, window: windowOf(today, days) };
-  return lastWindow.window;
 }
 
 /** Counts the request against the token's budget and sets the headers; 403 once the budget is spent. */

@@ -8,10 +8,16 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
+/** The statements of one transaction. */
+export interface Transaction extends Queryable {
+  /** Runs a whole SQL text (several statements, `$$` bodies and all) without parameters: a migration file. */
+  exec(sql: string): Promise<void>;
+}
+
 export interface Db extends Queryable {
   readonly engine: "pglite" | "postgres";
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Runs several `;`-separated statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

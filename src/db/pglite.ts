@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
+import { type Db, keepText, type Transaction, TYPE_OIDS, toNumber } from "./db.js";
 
 const SHARED_BUFFERS = "16MB";
 
@@ -55,12 +55,15 @@ export class PgliteDb implements Db {
     return this.enqueue(async () => (await this.pg.query<T>(sql, params as unknown[])).rows);
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.enqueue(() =>
       this.pg.transaction(async (tx) =>
         fn({
           query: async <R>(sql: string, params: readonly unknown[] = []) =>
             (await tx.query<R>(sql, params as unknown[])).rows,
+          exec: async (sql: string) => {
+            await tx.exec(sql);
+          },
         }),
       ),
     );

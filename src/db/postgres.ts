@@ -1,5 +1,5 @@
 import pg from "pg";
-import { type Db, keepText, type Queryable, TYPE_OIDS, toNumber } from "./db.js";
+import { type Db, keepText, type Transaction, TYPE_OIDS, toNumber } from "./db.js";
 import { GenerationListener } from "./pg-listener.js";
 import { retryConflicts } from "./retry.js";
 
@@ -62,11 +62,11 @@ export class PostgresDb implements Db {
    * Runs `fn` in a transaction on one pooled connection. A deadlock or serialization failure rolls it back and
    * runs it again (`retryConflicts`), so `fn` must have no effect outside `tx` before it resolves.
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return retryConflicts(() => this.transactionOnce(fn));
   }
 
-  private async transactionOnce<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  private async transactionOnce<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     // While checked out, the client has no listener of the pool's: a connection the server terminates between
     // two statements would emit an unhandled 'error' and end the process. The statement in flight, or the next
@@ -81,6 +81,10 @@ export class PostgresDb implements Db {
       const result = await fn({
         query: async <R>(sql: string, params: readonly unknown[] = []) =>
           (await client.query(sql, params as unknown[])).rows as R[],
+        // Without parameters node-postgres uses the simple protocol, which runs a whole multi-statement text.
+        exec: async (sql: string) => {
+          await client.query(sql);
+        },
       });
       await client.query("COMMIT");
       return result;

@@ -319,3 +319,22 @@ describe("parseDirectoryFile", () => {
     ]);
   });
 });
+
+describe("duplicate keys", () => {
+  it("names the file, the line and the key of a YAML mapping that repeats one", () => {
+    expect(issues("organizations:\n  - login: o\n    name: A\n    name: B\n", "dup.yaml")).toEqual([
+      {
+        file: "dup.yaml",
+        path: "(root)",
+        reason:
+          'duplicate key "name" at line 4, column 5: it appears twice in one mapping; merge the two (YAML allows each key once)',
+      },
+    ]);
+  });
+
+  it("names the line and the key of a JSON object that repeats one", () => {
+    expect(issues('{"users": [],\n "users": []}', "dup.json")[0]!.reason).toBe(
+      'the key "users" appears twice in one object at line 2, column 2: merge the two (JSON would keep only the last)',
+    );
+  });
+});

@@ -1,13 +1,8 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import type { DirectoryFile } from "./model.js";
+import type { DirectoryFile, DirectoryIssue } from "./model.js";
 import { Checker } from "./validate.js";
 
-/** One problem of a directory file: where it is and what to do about it. */
-export interface DirectoryIssue {
-  file: string;
-  path: string;
-  reason: string;
-}
+export type { DirectoryIssue };
 
 /** A directory file with problems; `issues` lists every one found. Nothing of such a file is applied. */
 export class DirectoryFileError extends Error {
@@ -61,6 +56,13 @@ function duplicateJsonKey(text: string): { key: string; at: number } | null {
   return null;
 }
 
+/** The plain key written at `at` (where the yaml library saw it repeated), cut when long; null when quoted or odd. */
+function duplicateYamlKey(text: string, at: number): string | null {
+  const m = /^[^\s:#,[\]{}"']+/.exec(text.slice(at, at + 200));
+  if (!m) return null;
+  return m[0].length > 40 ? `${m[0].slice(0, 40)}…` : m[0];
+}
+
 /**
  * Parses a directory file (YAML, or JSON when the name ends in `.json`) and validates it against
  * spec/directory-file.md. `known` holds the enterprise slugs and organization logins (lowercase) already in the
@@ -88,8 +90,17 @@ export function parseDirectoryFile(
   }
   let raw: unknown;
   try {
-    raw = isJson ? (body.trim() === "" ? null : JSON.parse(body)) : parseYaml(body);
+    // The yaml library refuses duplicate keys itself (uniqueKeys); JSON keeps the scanner below, because the yaml
+    // library parses JSON about 60 times slower than JSON.parse (9.1 s against 0.16 s for a 100,000-user file).
+    raw = isJson ? (body.trim() === "" ? null : JSON.parse(body)) : parseYaml(body, { uniqueKeys: true });
   } catch (err) {
+    if (err instanceof YAMLParseError && err.code === "DUPLICATE_KEY" && err.linePos) {
+      const { line, col } = err.linePos[0];
+      const key = duplicateYamlKey(body, err.pos[0]);
+      refuse(
+        `duplicate key ${key === null ? "" : `${JSON.stringify(key)} `}at line ${line}, column ${col}: it appears twice in one mapping; merge the two (YAML allows each key once)`,
+      );
+    }
     const where =
       err instanceof YAMLParseError && err.linePos
         ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}`

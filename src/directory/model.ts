@@ -79,6 +79,13 @@ export interface TokenSpec {
   expiresAt: string | null;
 }
 
+/** One problem of a directory file: where it is and what to do about it. */
+export interface DirectoryIssue {
+  file: string;
+  path: string;
+  reason: string;
+}
+
 export interface DirectoryFile {
   enterprises: EnterpriseSpec[];
   organizations: OrgSpec[];

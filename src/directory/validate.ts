@@ -1,9 +1,9 @@
 import { closest } from "../util/suggest.js";
 import { isDay, parseRfc3339 } from "../util/time.js";
-import type { DirectoryIssue } from "./file.js";
 import {
   type CustomModelSpec,
   type DirectoryFile,
+  type DirectoryIssue,
   type EnterprisePolicy,
   type EnterpriseSpec,
   type Grant,

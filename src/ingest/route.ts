@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { authenticate } from "../api/auth.js";
 import type { AppContext } from "../api/context.js";
 import { ApiError, DOCS } from "../api/errors.js";
-import { windowOf } from "../rollup/process.js";
+import { windowOf } from "../rollup/window.js";
 import { utcDay } from "../util/time.js";
 import { BodyError, type BodyItem, decodeBody } from "./body.js";
 import { type OwnedEvent, storeEvents } from "./store.js";

@@ -1,4 +1,4 @@
-/** GitHub's `copilot-usage-metrics-day`, as pilotlog writes it (field order is GitHub's example order). */
+/** GitHub's `copilot-usage-metrics-day`, as pilotlog writes it (field order is GitHub's example order). Types only: the dashboard (web/src/metrics-types.ts) imports these too, so the shape is declared once. */
 
 export interface ModelInfo {
   name: string;

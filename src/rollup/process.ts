@@ -7,6 +7,7 @@ import { addDays, utcDay } from "../util/time.js";
 import { DayAccumulator } from "./compute.js";
 import type { FactRow } from "./facts.js";
 import { serializeDocument } from "./serialize.js";
+import { windowOf } from "./window.js";
 
 /** Seats a scope with a privacy threshold needs at the end of a day for that day to be served. */
 export const PRIVACY_THRESHOLD = 5;
@@ -182,10 +183,8 @@ async function computeAndStore(
   };
 }
 
-/** The window: the `windowDays` days that end yesterday. */
-export function windowOf(today: string, windowDays: number): { first: string; last: string } {
-  return { first: addDays(today, -windowDays), last: addDays(today, -1) };
-}
+// Kept importable from here for code written before it moved to window.ts.
+export { windowOf };
 
 /**
  * Closed days of the window that need processing: never processed (yesterday only once `includeYesterday`), or

@@ -1,6 +1,7 @@
 import type { Db } from "../db/db.js";
 import { addDays, isDay, utcDay } from "../util/time.js";
-import { type DayResult, dueDays, processDay, windowOf } from "./process.js";
+import { type DayResult, dueDays, processDay } from "./process.js";
+import { windowOf } from "./window.js";
 
 export class ProcessRequestError extends Error {}
 

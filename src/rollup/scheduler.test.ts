@@ -47,12 +47,24 @@ for (const backend of backends) {
       expect((await s.tick()).map((r) => r.day)).toEqual(["2026-11-18", "2026-11-19", "2026-11-20"]);
     });
 
-    it("reprocesses dirty days every reprocessEveryMs", async () => {
-      const s = new Scheduler(db, clock, { windowDays: 5, processAtMinutes: 5, reprocessEveryMs: 1 }, silent);
+    it("reprocesses dirty days every reprocessEveryMs of the injected clock", async () => {
+      clock.set("2026-11-21T09:00:00Z");
+      const s = new Scheduler(
+        db,
+        clock,
+        { windowDays: 5, processAtMinutes: 5, reprocessEveryMs: 60_000 },
+        silent,
+      );
       await s.tick();
       await db.query("INSERT INTO dirty_days (day, reason) VALUES ('2026-11-17', 'test')");
-      await new Promise((r) => setTimeout(r, 5));
+      clock.set("2026-11-21T09:00:59Z");
+      expect(await s.tick()).toEqual([]);
+      clock.set("2026-11-21T09:01:00Z");
       expect((await s.tick()).map((r) => r.day)).toEqual(["2026-11-17"]);
+      // A clock moved back (a sandbox's) starts a new period rather than waiting for the old one to come round.
+      await db.query("INSERT INTO dirty_days (day, reason) VALUES ('2026-11-18', 'test')");
+      clock.set("2026-11-21T08:00:00Z");
+      expect((await s.tick()).map((r) => r.day)).toEqual(["2026-11-18"]);
     });
   });
 }

@@ -24,7 +24,8 @@ export interface SchedulerOptions {
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<DayResult[]> | null = null;
-  private lastDirtyRun = 0;
+  /** Clock time (ms) of the last run that included dirty days. */
+  private lastDirtyRun = Number.NEGATIVE_INFINITY;
   private lastDailyDay = "";
 
   constructor(
@@ -60,10 +61,12 @@ export class Scheduler {
     const today = utcDay(now);
     const minutes = now.getUTCHours() * 60 + now.getUTCMinutes();
     const dailyDue = minutes >= this.opts.processAtMinutes;
-    const wallNow = Date.now();
+    const nowMs = now.getTime();
+    // The injected clock, not Date.now(): a sandbox or a test moves time, and a clock moved back starts a new period.
+    const sinceDirtyRun = nowMs - this.lastDirtyRun;
     const dirtyDue =
       (dailyDue && this.lastDailyDay !== today) ||
-      (this.opts.reprocessEveryMs > 0 && wallNow - this.lastDirtyRun >= this.opts.reprocessEveryMs);
+      (this.opts.reprocessEveryMs > 0 && (sinceDirtyRun >= this.opts.reprocessEveryMs || sinceDirtyRun < 0));
     const results: DayResult[] = [];
     try {
       const days = await dueDays(this.db, {
@@ -96,7 +99,7 @@ export class Scheduler {
           "processed closed days",
         );
       }
-      if (dirtyDue) this.lastDirtyRun = wallNow;
+      if (dirtyDue) this.lastDirtyRun = nowMs;
       if (dailyDue) this.lastDailyDay = today;
     } catch (err) {
       this.log.error({ err }, "processing failed; will retry at the next check");

@@ -6,17 +6,28 @@ const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const PLAIN_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-let memoDay = Number.NaN;
-let memoText = "";
-
-/** The UTC date of an instant, as `YYYY-MM-DD` (the last day's text is kept: every request asks for today). */
+/** The UTC date of an instant, as `YYYY-MM-DD`. */
 export function utcDay(instant: Date): string {
-  const day = Math.floor(instant.getTime() / DAY_MS);
-  if (day !== memoDay) {
-    memoText = instant.toISOString().slice(0, 10);
-    memoDay = day;
+  return instant.toISOString().slice(0, 10);
+}
+
+/**
+ * `utcDay` that keeps the last day's text: a server asks for today on every request, and `toISOString` showed in
+ * the serving profile. One per owner (an app's routes, a cache), so apps in one process share nothing.
+ */
+export class UtcDays {
+  private day = Number.NaN;
+  private text = "";
+
+  /** The UTC date of `instant`, as `YYYY-MM-DD`. */
+  of(instant: Date): string {
+    const day = Math.floor(instant.getTime() / DAY_MS);
+    if (day !== this.day) {
+      this.text = instant.toISOString().slice(0, 10);
+      this.day = day;
+    }
+    return this.text;
   }
-  return memoText;
 }
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -36,7 +47,7 @@ export function isDay(s: string): boolean {
 
 /** `day` shifted by `n` days (n may be negative). */
 export function addDays(day: string, n: number): string {
-  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Whole days from `a` to `b` (b - a). */

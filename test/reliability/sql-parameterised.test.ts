@@ -28,7 +28,10 @@ const PASS_THROUGH = new Set([
   "db/postgres.ts:sql",
   "db/scratch.ts:sql",
   "db/replica.ts:sql",
-  "db/migrate.ts:statement",
+  // A migration file's whole text.
+  "db/migrate.ts:sql",
+  // selectColumns wraps its caller's statement (directory/store.ts passes literals only).
+  "db/columns.ts:text",
 ]);
 
 /**

@@ -12,8 +12,11 @@ export function dayRange(first: string, last: string): string[] {
   return out;
 }
 
+/** True when `s` is a real calendar day written `YYYY-MM-DD` (Date.parse rolls 2026-02-30 over to March 2). */
 export function isDay(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 }
 
 /** The days the server serves: it writes its own date and window into index.html, since it may run on another clock (`--now`). */
