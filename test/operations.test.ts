@@ -230,13 +230,14 @@ for (const makeStore of stores) {
         });
         expect(res.status).toBe(401);
       }
+      // Locked out now: bad credentials get GitHub's 403 (a valid token is still served, issue 12).
       const locked = await fetch(`${server.url}/orgs/ops-org/copilot/metrics`, {
-        headers: { authorization: "Bearer pl_ops_owner" },
+        headers: { authorization: "Bearer pl_wrong" },
       });
       expect(locked.status).toBe(403);
       for (const path of ["/healthz", "/readyz", "/metrics"]) {
         const res = await fetch(`${server.url}${path}`, {
-          headers: { authorization: "Bearer pl_ops_owner" },
+          headers: { authorization: "Bearer pl_wrong" },
         });
         expect(res.status, path).toBe(200);
         expect(res.headers.get("x-ratelimit-remaining"), path).toBeNull();

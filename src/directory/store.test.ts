@@ -96,9 +96,13 @@ for (const backend of backends) {
       ).toEqual([{ scope_kind: "team", role: "member", login: "m2" }]);
       expect(
         await db.query(
-          "SELECT u.login, t.from_day::text, t.enabled FROM user_telemetry t JOIN users u ON u.id = t.user_id",
+          "SELECT u.login, t.from_day::text, t.enabled FROM user_telemetry t JOIN users u ON u.id = t.user_id ORDER BY t.from_day",
         ),
-      ).toEqual([{ login: "m3", from_day: "2026-11-20", enabled: true }]);
+        // The first change also keeps the setting it replaced, for every earlier day (directory/telemetry.ts).
+      ).toEqual([
+        { login: "m3", from_day: "-infinity", enabled: false },
+        { login: "m3", from_day: "2026-11-20", enabled: true },
+      ]);
     });
   });
 }
