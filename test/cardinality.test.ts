@@ -102,6 +102,23 @@ for (const backend of backends) {
       expect(answer.rejected[0]!.message).toContain('"card/repo-100"');
     });
 
+    it("limits third-party agents (agent_id, v1.1) the same way", async () => {
+      const sessions = range(0, 101).map((i) => ({
+        id: `agent-${i}`,
+        type: "agent.session",
+        user: "m4",
+        timestamp: "2026-11-19T12:00:00Z",
+        agent_id: `agent-${i}`,
+        agent_name: `Agent ${i}`,
+        prompts: 1,
+      }));
+      const answer = await send(sessions);
+      expect(answer.accepted).toBe(100);
+      expect(answer.rejected).toHaveLength(1);
+      expect(answer.rejected[0]).toMatchObject({ index: 100, id: "agent-100" });
+      expect(answer.rejected[0]!.message).toContain('distinct "agent_id" values');
+    });
+
     it("holds the limit for concurrent requests of one user and day", async () => {
       // m4 on 2026-11-17: four requests of 40 new languages at once; only 100 of the 160 can be accepted.
       const answers = await Promise.all(

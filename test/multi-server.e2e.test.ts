@@ -2,7 +2,8 @@
  * Several servers, one PostgreSQL (README "Running in production"): three `pilotlog serve` processes started at
  * once on one fresh database migrate it once; every due day is processed by exactly one of them; a change made
  * through the database (apply, token revoke, processing) is seen by all three on their next request; and a
- * `kill -9` of one under ingestion load loses nothing acknowledged while the other two keep answering.
+ * `kill -9` of one under ingestion load loses nothing acknowledged while the other two keep answering. A report
+ * download link signed by one of them downloads from the others.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -170,6 +171,43 @@ describe.skipIf(!process.env.DATABASE_URL)("three servers on one PostgreSQL", ()
     }
     expect(await suggestions(servers[2]!, DAYS[0]!)).toBe(3 * 2 * ACTIVE.length + ACTIVE.length);
   }, 120_000);
+
+  it("accept each other's signed report links: a link one signs downloads from the others, no credentials", async () => {
+    const day = DAYS[2]!;
+    const res = await fetch(
+      `${servers[0]!.url}/orgs/octo-org/copilot/metrics/reports/users-1-day?day=${day}`,
+      {
+        headers: { authorization: `Bearer ${ORG}`, "x-github-api-version": "2026-03-10" },
+      },
+    );
+    expect(res.status).toBe(200);
+    const { download_links } = (await res.json()) as { download_links: string[] };
+    expect(download_links.length).toBeGreaterThan(0);
+    const bodies: string[] = [];
+    for (const s of servers) {
+      let text = "";
+      for (const link of download_links) {
+        const signed = new URL(link);
+        const here = new URL(s.url);
+        signed.host = here.host; // the same signed path and query, sent to another server
+        const file = await fetch(signed);
+        expect(file.status).toBe(200);
+        text += await file.text();
+      }
+      bodies.push(text);
+    }
+    expect(bodies[1]).toBe(bodies[0]);
+    expect(bodies[2]).toBe(bodies[0]);
+    const records = bodies[0]!
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { user_login: string; day: string });
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) {
+      expect(r.day).toBe(day);
+      expect(ACTIVE).toContain(r.user_login);
+    }
+  });
 
   it("lose nothing acknowledged when one is killed with SIGKILL under ingestion load, and the others keep answering", async () => {
     const day = "2026-11-16";

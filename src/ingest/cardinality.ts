@@ -6,7 +6,13 @@ import type { TelemetryEvent } from "./event.js";
  * by name from the validated event, so a field that a new event type brings (such as `agent_id`) is limited by
  * adding its name here.
  */
-export const LIMITED_DIMENSIONS: readonly string[] = ["editor", "language", "model", "repository"];
+export const LIMITED_DIMENSIONS: readonly string[] = [
+  "editor",
+  "language",
+  "model",
+  "repository",
+  "agent_id",
+];
 
 /** Distinct values per user, day and dimension. */
 export const MAX_VALUES_PER_USER_DAY = 100;
