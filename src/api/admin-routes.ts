@@ -9,6 +9,7 @@ import {
   revokeToken,
   TokenRequestError,
 } from "../directory/token-store.js";
+import { type ImportBatchBody, storeBatch } from "../import/sink.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
@@ -73,6 +74,12 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
       }
       throw err;
     }
+  });
+
+  // `pilotlog import` sends its batches here (already parsed and checked by the CLI).
+  app.post("/_pilotlog/admin/import", async (req) => {
+    if (!authorized(ctx, req)) throw new ApiError("not_found");
+    return storeBatch(ctx.db, jsonBody(req) as unknown as ImportBatchBody);
   });
 
   const tokenRoute = (path: string, work: (body: Record<string, unknown>) => Promise<unknown>) =>

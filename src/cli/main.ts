@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { applyCommand } from "./apply.js";
 import { demoCommand } from "./demo.js";
+import { importCommand } from "./import.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
 import { tokenCommand } from "./token.js";
@@ -16,5 +17,6 @@ applyCommand(program);
 processCommand(program);
 tokenCommand(program);
 demoCommand(program);
+importCommand(program);
 
 await program.parseAsync(process.argv);
