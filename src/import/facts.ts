@@ -17,7 +17,8 @@ import {
  *   events = acceptances, copy events = 0 (the reports merge the two), lines = `loc_added_sum`; plus the code they
  *   generated (`chat_code[.mode]`);
  * - `agent_edit`, `copilot_cli` (from `totals_by_cli`) and third-party agents as their own facts;
- * - one `imported` fact with no counters, so a record always makes its user active (legacy documents ignore it).
+ * - one `activity` fact with no events, so a record always makes its user active (engaged when it had a prompt or
+ *   an acceptance).
  *
  * The editor is the record's single IDE; a record with several (or whose IDE rows do not add up to its IDE features)
  * is split over them in proportion to each IDE's generations (then interactions, then equal shares) with
@@ -88,8 +89,12 @@ export function apportion(total: number, w: readonly number[]): number[] {
 
 /** Turns one validated record into facts. */
 export function recordFacts(rec: ImportedRecord): RecordFacts {
+  // The record itself: makes its user active, and engaged as the spec defines it (a prompt or an acceptance), even
+  // when those came from features this version does not know. `activity` counts nothing else in either output.
+  const engaged =
+    n(rec, "user_initiated_interaction_count") > 0 || n(rec, "code_acceptance_activity_count") > 0;
   const out: Omit<FactRow, "userId">[] = [
-    { feature: "imported", editor: "", model: "", dim: "", n1: 0, n2: 0, n3: 0, n4: 0 },
+    { feature: "activity", editor: "", model: "", dim: "", n1: 0, n2: engaged ? 1 : 0, n3: 0, n4: 0 },
   ];
   const { ides, single } = idesOf(rec);
   const editors = ides.length === 0 ? ["unknown"] : ides.map((i) => i.ide ?? "unknown");

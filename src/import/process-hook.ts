@@ -19,11 +19,36 @@ export const DAY_FACTS_SQL = `SELECT user_id AS "userId", feature, editor, model
 export const DAY_HAS_FACTS_SQL =
   "SELECT 1 FROM facts WHERE day = $1 UNION ALL SELECT 1 FROM imported_facts WHERE day = $1 LIMIT 1";
 
-/** Puts the imported records' bytes in place of the records processing computed for the same scope, day and user. */
-export async function overlayImportedRecords(tx: Queryable, day: string): Promise<void> {
-  await tx.query(
-    `UPDATE user_day_records r SET body = i.body FROM imported_records i
-     WHERE r.day = $1 AND i.day = $1 AND r.scope = i.scope AND r.user_id = i.user_id`,
+/**
+ * Puts the imported records' bytes in place of the records processing computed for the same scope, day and user, and
+ * adds those it computed none for (a record of features this version does not count), so the files hold every
+ * imported record. `recordsOf` is the scope's record count of the day, raised for each record added.
+ */
+export async function overlayImportedRecords(
+  tx: Queryable,
+  day: string,
+  recordsOf: (scope: string) => { records: number } | undefined,
+): Promise<void> {
+  // Matched by user id: the computed record is keyed by the directory's spelling of the login, the imported one by
+  // the file's.
+  const replaced = await tx.query<{ scope: string }>(
+    `DELETE FROM user_day_records r USING imported_records i
+     WHERE r.day = $1 AND i.day = $1 AND r.scope = i.scope AND r.user_id = i.user_id RETURNING r.scope`,
     [day],
   );
+  const added = await tx.query<{ scope: string }>(
+    `INSERT INTO user_day_records (scope, day, login, user_id, body)
+     SELECT scope, day, login, user_id, body FROM imported_records WHERE day = $1
+     ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body
+     RETURNING scope`,
+    [day],
+  );
+  for (const r of added) {
+    const s = recordsOf(r.scope);
+    if (s) s.records++;
+  }
+  for (const r of replaced) {
+    const s = recordsOf(r.scope);
+    if (s) s.records--;
+  }
 }

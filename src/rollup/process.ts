@@ -70,7 +70,7 @@ export async function processDay(
     await tx.query("CLOSE day_facts");
     const docs = acc.finish(day, dir.customModels);
     await insertRecords(tx, day, reports.takePending());
-    await overlayImportedRecords(tx, day);
+    await overlayImportedRecords(tx, day, (scope) => reports.scopes.get(scope));
     const scopes: string[] = [];
     const bodies: string[] = [];
     const hashes: string[] = [];
