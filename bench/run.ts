@@ -4,7 +4,13 @@
  */
 import { spawnSync } from "node:child_process";
 
-const BENCHES = ["bench/rollup.ts", "bench/ingest.ts", "bench/serve.ts", "bench/memory.ts"];
+const BENCHES = [
+  "bench/rollup.ts",
+  "bench/ingest.ts",
+  "bench/serve.ts",
+  "bench/memory.ts",
+  "bench/import.ts",
+];
 const extra = process.argv.slice(2);
 let failed = 0;
 for (const file of BENCHES) {
