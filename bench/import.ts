@@ -39,7 +39,7 @@ async function writeFile(path: string): Promise<number> {
       chunk += `{"user_id":${u + 1},"user_login":"user${u}","day":"${day}","organization_id":"1","report_start_day":"${FIRST}","report_end_day":"${addDays(FIRST, DAYS - 1)}",${c(2, gen + 1, acc)},"used_agent":false,"used_chat":true,"used_cli":false,"totals_by_ide":[{"ide":"vscode",${c(2, gen + 1, acc)}}],"totals_by_feature":[{"feature":"chat_panel_ask_mode",${c(2, 1, 0)}},{"feature":"code_completion",${c(0, gen, acc)}}],"totals_by_language_feature":[{"language":"typescript","feature":"code_completion",${c(0, gen, acc).replace('"user_initiated_interaction_count":0,', "")}}],"totals_by_language_model":[],"totals_by_model_feature":[{"model":"gpt-4o","feature":"chat_panel_ask_mode",${c(2, 1, 0)}}]}\n`;
       n++;
     }
-    if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
   return n;
