@@ -11,6 +11,7 @@ const BENCHES = [
   "bench/otlp.ts",
   "bench/serve.ts",
   "bench/memory.ts",
+  "bench/import.ts",
 ];
 const extra = process.argv.slice(2);
 let failed = 0;

@@ -10,6 +10,7 @@ import {
   revokeToken,
   TokenRequestError,
 } from "../directory/token-store.js";
+import { type ImportBatchBody, storeBatch } from "../import/sink.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
@@ -36,6 +37,16 @@ const SCHEMAS = {
       fileName: { type: "string", maxLength: 4096 },
       text: { type: "string" },
       strict: { type: "boolean" },
+    },
+  },
+  importBatch: {
+    type: "object",
+    required: ["names"],
+    additionalProperties: false,
+    properties: {
+      names: { type: "object" },
+      records: { type: "array", maxItems: 10_000, items: { type: "object" } },
+      teams: { type: "array", maxItems: 10_000, items: { type: "object" } },
     },
   },
   process: {
@@ -126,6 +137,11 @@ function register(app: FastifyInstance, ctx: AppContext): void {
       throw err;
     }
   });
+
+  // `pilotlog import` sends its batches here (parsed and checked record by record by the CLI).
+  app.post("/_pilotlog/admin/import", options(SCHEMAS.importBatch, "ImportBatch"), async (req) =>
+    storeBatch(ctx.db, req.body as ImportBatchBody),
+  );
 
   const tokenRoute = (path: string, schema: object, work: (body: unknown) => Promise<unknown>) =>
     app.post(path, options(schema, "Token"), async (req, reply) => {

@@ -4,6 +4,7 @@ import { closest } from "../util/suggest.js";
 import { applyCommand } from "./apply.js";
 import { backupCommand, restoreCommand } from "./backup.js";
 import { demoCommand } from "./demo.js";
+import { importCommand } from "./import.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
 import { tokenCommand } from "./token.js";
@@ -27,6 +28,7 @@ tokenCommand(program);
 demoCommand(program);
 backupCommand(program);
 restoreCommand(program);
+importCommand(program);
 
 // `serve` is the default command, so commander would hand a mistyped command to it as an argument.
 const first = process.argv[2];

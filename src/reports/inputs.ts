@@ -20,7 +20,8 @@ export async function loadReportInputs(
       () => [],
     );
   const users = await tx.query<{ id: number; login: string }>(
-    "SELECT id, login FROM users WHERE id IN (SELECT DISTINCT user_id FROM facts WHERE day = $1)",
+    `SELECT id, login FROM users WHERE id IN
+       (SELECT user_id FROM facts WHERE day = $1 UNION SELECT user_id FROM imported_facts WHERE day = $1)`,
     [day],
   );
   const orgs = await tx.query<{ id: number; enterprise_id: number | null }>(

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from "../db/db.js";
 import { ANNOUNCE_DAYS } from "../db/generation.js";
 import { type DayDirectory, loadDayDirectory } from "../directory/asof.js";
+import { DAY_FACTS_SQL, DAY_HAS_FACTS_SQL, overlayImportedRecords } from "../import/process-hook.js";
 import { loadReportInputs } from "../reports/inputs.js";
 import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
 import { addDays, utcDay } from "../util/time.js";
@@ -95,17 +96,13 @@ async function computeAndStore(
   await tx.query("DELETE FROM dirty_days WHERE day = $1", [day]);
   // A day without activity has no documents: skip loading the directory as of that day (0.4 s at 100,000 users
   // on PostgreSQL, seconds on PGlite), which dominated catching up a window of quiet days.
-  const [any] = await tx.query("SELECT 1 FROM facts WHERE day = $1 LIMIT 1", [day]);
+  const [any] = await tx.query(DAY_HAS_FACTS_SQL, [day]);
   const dir: DayDirectory = any
     ? await loadDayDirectory(tx, day)
     : { scopesOf: new Map(), seatedMembers: new Map(), customModels: new Map() };
   // Read through a cursor, a chunk at a time: memory stays flat whatever the day's size (issue 6).
-  await tx.query(
-    `DECLARE day_facts NO SCROLL CURSOR FOR
-     SELECT user_id AS "userId", feature, editor, model, dim, n1, n2, n3, n4 FROM facts
-     WHERE day = $1 ORDER BY user_id`,
-    [day],
-  );
+  // Imported records' facts come along (import/process-hook.ts).
+  await tx.query(`DECLARE day_facts NO SCROLL CURSOR FOR ${DAY_FACTS_SQL}`, [day]);
   // The usage-metrics reports come from the same pass: each counted user's record, once per org/enterprise.
   // A quiet day with no report rows in its 28 days has nothing to store or carry: one query, not six (a server
   // catching up a window of quiet days does this for every day).
@@ -137,6 +134,7 @@ async function computeAndStore(
   await tx.query("CLOSE day_facts");
   const docs = acc.finish(day, dir.customModels);
   await insertRecords(tx, day, reports.takePending());
+  if (withReports) await overlayImportedRecords(tx, day, (scope) => reports.scopes.get(scope));
   const scopes: string[] = [];
   const bodies: string[] = [];
   const hashes: string[] = [];

@@ -1,0 +1,172 @@
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { JSONParser } from "@streamparser/json";
+import split2 from "split2";
+
+/**
+ * Reads report files as a stream of JSON values, never the whole file: NDJSON (a line at a time, through split2), a
+ * JSON array or a single object (through @streamparser/json, an element at a time); gzip is recognised by its magic
+ * bytes, whatever the file is called. A line that is not JSON is yielded as a problem and reading goes on.
+ */
+
+/** One value read, or one that could not be. `raw` is the text of an NDJSON line as it came. */
+export type Item =
+  | { kind: "value"; where: string; value: unknown; raw: string | null }
+  | { kind: "problem"; where: string; reason: string };
+
+/** A file, a folder (its files, recursively, in name order) or `-` (standard input). */
+export async function expandSources(args: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of args) {
+    if (a === "-") {
+      out.push(a);
+      continue;
+    }
+    const s = await stat(a);
+    if (s.isDirectory()) {
+      const names = (await readdir(a)).sort();
+      out.push(...(await expandSources(names.filter((n) => !n.startsWith(".")).map((n) => join(a, n)))));
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Calls `onBytes` with the count of (compressed) bytes read so far, for progress. */
+export async function* readSource(
+  source: string,
+  onBytes: (n: number) => void = () => {},
+): AsyncGenerator<Item> {
+  const name = source === "-" ? "<stdin>" : source;
+  const input: Readable =
+    source === "-" ? process.stdin : createReadStream(source, { highWaterMark: 1 << 20 });
+  let read = 0;
+  input.on("data", (c: Buffer) => {
+    read += c.length;
+    onBytes(read);
+  });
+  yield* readStream(input, name);
+}
+
+/** Reads one byte stream (see the module comment). */
+export async function* readStream(input: Readable, name: string): AsyncGenerator<Item> {
+  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  if (first.done) return;
+  let head = Buffer.from(first.value);
+  while (head.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    head = Buffer.concat([head, Buffer.from(more.value)]);
+  }
+  const rest = Readable.from(
+    (async function* () {
+      yield head;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    })(),
+    { objectMode: false },
+  );
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  const text: Readable = gzip ? rest.pipe(createGunzip()) : rest;
+  yield* parseText(text, name);
+}
+
+async function* parseText(text: Readable, name: string): AsyncGenerator<Item> {
+  // Look at the start of the text to choose the parser, then hand every chunk read so far to it.
+  const it = text[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const seen: Buffer[] = [];
+  let peek = "";
+  for (;;) {
+    const n = await it.next();
+    if (n.done) break;
+    seen.push(n.value);
+    peek += n.value.toString("utf8", 0, Math.min(n.value.length, 65_536));
+    const t = peek.trimStart();
+    if (t.startsWith("[") || (t.length > 0 && !t.startsWith("{"))) break;
+    if (t.startsWith("{") && t.includes("\n")) break;
+  }
+  const t = peek.trimStart();
+  const replay = Readable.from(
+    (async function* () {
+      yield* seen;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    })(),
+    { objectMode: false },
+  );
+  const firstLine = t.split("\n", 1)[0] ?? "";
+  if (t.startsWith("[") || (t.startsWith("{") && !isJson(firstLine))) {
+    yield* parseDocument(replay, name, t.startsWith("["));
+    return;
+  }
+  let lineNo = 0;
+  for await (const line of replay.pipe(split2()) as AsyncIterable<string>) {
+    lineNo++;
+    if (line.trim() === "") continue;
+    yield lineItem(line, name, lineNo);
+  }
+}
+
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lineItem(line: string, name: string, lineNo: number): Item {
+  const raw = line.trim();
+  const where = `${name}:${lineNo}`;
+  try {
+    return { kind: "value", where, value: JSON.parse(raw), raw };
+  } catch (err) {
+    return { kind: "problem", where, reason: `not JSON (${(err as Error).message})` };
+  }
+}
+
+/** Elements of a top-level array (or the single top-level object), an element at a time. */
+async function* parseDocument(text: Readable, name: string, array: boolean): AsyncGenerator<Item> {
+  const parser = new JSONParser({ paths: [array ? "$.*" : "$"], keepStack: false });
+  const ready: Item[] = [];
+  let index = 0;
+  let lineNo = 1;
+  parser.onValue = ({ value }) => {
+    index++;
+    ready.push({ kind: "value", where: array ? `${name}: record ${index}` : name, value, raw: null });
+  };
+  let failed: string | null = null;
+  parser.onError = (err) => {
+    failed = err.message;
+  };
+  parser.onEnd = () => {};
+  for await (const chunk of text as AsyncIterable<Buffer>) {
+    if (!failed) {
+      try {
+        parser.write(chunk);
+      } catch (err) {
+        failed = (err as Error).message;
+      }
+    }
+    while (ready.length > 0) yield ready.shift()!;
+    if (failed) break;
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lineNo++;
+  }
+  while (ready.length > 0) yield ready.shift()!;
+  if (failed)
+    yield {
+      kind: "problem",
+      where: `${name}:${lineNo}`,
+      reason: `not JSON (${failed}); the rest of the file is skipped`,
+    };
+}

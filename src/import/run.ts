@@ -1,0 +1,228 @@
+import { recordFacts } from "./facts.js";
+import { expandSources, readSource } from "./read.js";
+import {
+  COUNTER_NAMES,
+  checkRecord,
+  checkTeamRow,
+  type ImportedRecord,
+  KNOWN_KEYS,
+  type TeamRow,
+} from "./schema.js";
+import type { BatchResult, PendingRecord, PendingTeamRow, TeamBatchResult } from "./store.js";
+
+/**
+ * `pilotlog import`: reads report files (read.ts), checks each value (schema.ts), rebuilds facts (facts.ts) and hands
+ * batches to a sink (the database, or the running server that holds it). Bad values are reported and skipped; the
+ * rest is imported.
+ */
+
+/** Where batches go: the database directly, or the server's admin route. */
+export interface ImportSink {
+  records(batch: PendingRecord[]): Promise<BatchResult>;
+  teams(batch: PendingTeamRow[]): Promise<TeamBatchResult>;
+}
+
+export interface ImportSummary {
+  files: number;
+  records: number;
+  users: number;
+  days: string[];
+  teamRows: number;
+  teamsCreated: number;
+  splitUserDays: number;
+  unknownFeatures: Record<string, number>;
+  unknownKeys: Record<string, number>;
+  problems: { where: string; reason: string }[];
+  problemCount: number;
+  aggregates: { checked: number; mismatches: string[] };
+}
+
+/** Records per transaction: large enough to amortise round trips, small enough to keep memory flat. */
+export const BATCH = 2000;
+const MAX_PROBLEMS_KEPT = 1000;
+
+type Sums = { records: number } & Record<string, number>;
+
+/** Imports every source; `onProgress` sees the records read so far and the bytes of the current file. */
+export async function runImport(
+  sources: readonly string[],
+  sink: ImportSink,
+  opts: { onProgress?: (records: number, file: string, bytes: number) => void } = {},
+): Promise<ImportSummary> {
+  const files = await expandSources(sources);
+  const s: ImportSummary = {
+    files: files.length,
+    records: 0,
+    users: 0,
+    days: [],
+    teamRows: 0,
+    teamsCreated: 0,
+    splitUserDays: 0,
+    unknownFeatures: {},
+    unknownKeys: {},
+    problems: [],
+    problemCount: 0,
+    aggregates: { checked: 0, mismatches: [] },
+  };
+  const problem = (where: string, reason: string) => {
+    s.problemCount++;
+    if (s.problems.length < MAX_PROBLEMS_KEPT) s.problems.push({ where, reason });
+  };
+  const users = new Set<string>();
+  const days = new Set<string>();
+  const sums = new Map<string, Sums>();
+  const aggregates: { key: string; where: string; value: Record<string, unknown> }[] = [];
+  let records: { p: PendingRecord; where: string }[] = [];
+  let teams: { p: PendingTeamRow; where: string }[] = [];
+  let read = 0;
+
+  const flushRecords = async () => {
+    if (records.length === 0) return;
+    const batch = records;
+    records = [];
+    const r = await sink.records(batch.map((b) => b.p));
+    const bad = new Set(r.unplaced.map((u) => u.index));
+    for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
+    batch.forEach((b, i) => {
+      if (bad.has(i)) return;
+      s.records++;
+      if (b.p.split) s.splitUserDays++;
+      users.add(b.p.login.toLowerCase());
+      days.add(b.p.day);
+    });
+  };
+  const flushTeams = async () => {
+    if (teams.length === 0) return;
+    const batch = teams;
+    teams = [];
+    const r = await sink.teams(batch.map((b) => b.p));
+    for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
+    s.teamRows += r.rows;
+    s.teamsCreated += r.teamsCreated;
+    for (const d of r.days) days.add(d);
+  };
+
+  for (const file of files) {
+    for await (const item of readSource(file, (bytes) => opts.onProgress?.(read, file, bytes))) {
+      if (item.kind === "problem") {
+        problem(item.where, item.reason);
+        continue;
+      }
+      read++;
+      const v = item.value;
+      if (!v || typeof v !== "object" || Array.isArray(v)) {
+        problem(
+          item.where,
+          "not a JSON object (expected one user-day record, user-team row or aggregate record)",
+        );
+        continue;
+      }
+      const o = v as Record<string, unknown>;
+      if (Array.isArray(o.day_totals)) {
+        for (const d of o.day_totals as Record<string, unknown>[])
+          aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: item.where, value: d });
+        continue;
+      }
+      if (!("user_login" in o) && "daily_active_users" in o) {
+        aggregates.push({ key: scopeKeyOf(o), where: item.where, value: o });
+        continue;
+      }
+      if ("slug" in o && "user_login" in o) {
+        const bad = checkTeamRow(o);
+        const scope = bad ? null : scopeOf(o);
+        if (bad || !scope) {
+          problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+          continue;
+        }
+        const t = o as unknown as TeamRow;
+        teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: item.where });
+        if (teams.length >= BATCH) await flushTeams();
+        continue;
+      }
+      const bad = checkRecord(o);
+      const scope = bad ? null : scopeOf(o);
+      if (bad || !scope) {
+        problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+        continue;
+      }
+      const rec = o as unknown as ImportedRecord;
+      for (const k of Object.keys(o))
+        if (!KNOWN_KEYS.has(k) && !k.startsWith("used_copilot_"))
+          s.unknownKeys[k] = (s.unknownKeys[k] ?? 0) + 1;
+      const built = recordFacts(rec);
+      for (const f of built.unknownFeatures) s.unknownFeatures[f] = (s.unknownFeatures[f] ?? 0) + 1;
+      const sum = sums.get(`${scope.kind}:${scope.upstreamId}|${rec.day}`) ?? { records: 0 };
+      sum.records++;
+      for (const c of COUNTER_NAMES) sum[c] = (sum[c] ?? 0) + (rec[c] ?? 0);
+      sums.set(`${scope.kind}:${scope.upstreamId}|${rec.day}`, sum);
+      records.push({
+        p: {
+          ...scope,
+          upstreamEnterprise:
+            scope.kind === "org" && o.enterprise_id != null ? String(o.enterprise_id) : null,
+          login: rec.user_login,
+          day: rec.day,
+          body: bodyOf(o, item.raw),
+          facts: built.facts,
+          split: built.split,
+        },
+        where: item.where,
+      });
+      if (records.length >= BATCH) await flushRecords();
+    }
+    await flushRecords();
+    await flushTeams();
+  }
+  s.users = users.size;
+  s.days = [...days].sort();
+  s.aggregates = crossCheck(aggregates, sums);
+  return s;
+}
+
+function scopeOf(o: Record<string, unknown>): { kind: "org" | "ent"; upstreamId: string } | null {
+  if (o.organization_id != null) return { kind: "org", upstreamId: String(o.organization_id) };
+  if (o.enterprise_id != null) return { kind: "ent", upstreamId: String(o.enterprise_id) };
+  return null;
+}
+
+function scopeKeyOf(o: Record<string, unknown>): string {
+  const s = scopeOf(o);
+  return `${s ? `${s.kind}:${s.upstreamId}` : "?"}|${String(o.day)}`;
+}
+
+/**
+ * The record as it will be re-served: the NDJSON line as it came, or the parsed value written compactly (keys in
+ * their order). The 28-day files' window keys are dropped: the record is served again as a day's record.
+ */
+function bodyOf(o: Record<string, unknown>, raw: string | null): string {
+  if ("report_start_day" in o || "report_end_day" in o) {
+    const { report_start_day: _a, report_end_day: _b, ...rest } = o;
+    return JSON.stringify(rest);
+  }
+  return raw ?? JSON.stringify(o);
+}
+
+/** Compares each aggregate day record with the sums of the user records of the same scope and day read in this run. */
+function crossCheck(
+  aggregates: readonly { key: string; where: string; value: Record<string, unknown> }[],
+  sums: ReadonlyMap<string, Sums>,
+): { checked: number; mismatches: string[] } {
+  const out = { checked: 0, mismatches: [] as string[] };
+  for (const a of aggregates) {
+    const s = sums.get(a.key);
+    if (!s) continue;
+    out.checked++;
+    const diffs: string[] = [];
+    const dau = a.value.daily_active_users;
+    // Users active without a reported record (github.com chat only, say) count in the aggregate, not in the files.
+    if (typeof dau === "number" && dau < s.records)
+      diffs.push(`daily_active_users ${dau} < ${s.records} user records`);
+    for (const c of COUNTER_NAMES) {
+      const v = a.value[c];
+      if (typeof v === "number" && v !== (s[c] ?? 0))
+        diffs.push(`${c} ${v} ≠ ${s[c] ?? 0} summed over user records`);
+    }
+    if (diffs.length > 0) out.mismatches.push(`${a.where}: ${a.key.replace("|", " ")}: ${diffs.join("; ")}`);
+  }
+  return out;
+}

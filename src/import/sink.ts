@@ -1,0 +1,48 @@
+import type { Db } from "../db/db.js";
+import type { ImportSink } from "./run.js";
+import {
+  type PendingRecord,
+  type PendingTeamRow,
+  ScopeMap,
+  storeRecords,
+  storeTeamRows,
+  UserMap,
+} from "./store.js";
+
+/** The organization login / enterprise slug that upstream ids not yet known here are placed in. */
+export interface ScopeNames {
+  org: string | null;
+  enterprise: string | null;
+}
+
+/** A sink writing straight into the database (import run where the database is). */
+export function databaseSink(
+  db: Db,
+  names: ScopeNames,
+): ImportSink & { created(): { users: number; orgs: number; enterprises: number } } {
+  const scopes = new ScopeMap(names);
+  const users = new UserMap();
+  return {
+    records: (batch) => storeRecords(db, batch, scopes, users),
+    teams: (batch) => storeTeamRows(db, batch, scopes, users),
+    created: () => ({
+      users: users.created,
+      orgs: scopes.orgsCreated,
+      enterprises: scopes.enterprisesCreated,
+    }),
+  };
+}
+
+/** The body of the server's import admin route: one batch. */
+export interface ImportBatchBody {
+  names: ScopeNames;
+  records?: PendingRecord[];
+  teams?: PendingTeamRow[];
+}
+
+/** Stores one batch sent by `pilotlog import` to the server that holds the data folder. */
+export async function storeBatch(db: Db, body: ImportBatchBody): Promise<unknown> {
+  const sink = databaseSink(db, body.names);
+  const r = body.records ? await sink.records(body.records) : await sink.teams(body.teams ?? []);
+  return { ...r, days: [...r.days], created: sink.created() };
+}
