@@ -44,14 +44,3 @@ CREATE INDEX imported_facts_day ON imported_facts (day, user_id);
 -- names the scope replaces them with what the file says.
 ALTER TABLE grants ADD COLUMN imported boolean NOT NULL DEFAULT false;
 CREATE UNIQUE INDEX grants_imported ON grants (scope_kind, scope_id, user_id, role) WHERE imported;
-
--- What `pilotlog sync` has fetched: per upstream (api URL), scope and report, the days done and when.
-CREATE TABLE sync_days (
-  upstream text NOT NULL,
-  scope text NOT NULL,
-  report text NOT NULL,
-  day date NOT NULL,
-  records int NOT NULL,
-  synced_at timestamptz NOT NULL,
-  PRIMARY KEY (upstream, scope, report, day)
-);
