@@ -6,7 +6,15 @@
  * (`--strict` refuses them); `token create` refuses unknown scopes, permissions and users.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -194,15 +202,36 @@ describe("directory files: team members outside their organization, tokens for u
   });
 });
 
-/** Resolves once a TCP connection to `port` on this machine is established (Linux: /proc/net/tcp, tcp6). */
-async function connectionTo(port: number): Promise<void> {
+/**
+ * Resolves once process `pid` has a TCP connection established to `port` on this machine (Linux: its socket
+ * inodes in /proc/PID/fd matched against /proc/net/tcp and tcp6). Only that process's sockets count: the test's
+ * own keep-alive connection to the server (left by the readiness check) must not.
+ */
+async function connectionTo(port: number, pid: number): Promise<void> {
   const hex = port.toString(16).toUpperCase().padStart(4, "0");
   for (;;) {
+    const inodes = new Set<string>();
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        try {
+          const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+          if (m) inodes.add(m[1]!);
+        } catch {
+          // closed meanwhile
+        }
+      }
+    } catch {
+      // the process has not started or has ended
+    }
     for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
       const rows = existsSync(table) ? readFileSync(table, "utf8").split("\n").slice(1) : [];
-      // Columns: sl, local_address, rem_address, st; the client's side has the server's port as remote.
+      // Columns: sl, local_address, rem_address, st, …, inode (the 10th); the client's side has the server's
+      // port as remote.
       if (
-        rows.some((r) => r.trim().split(/\s+/)[2]?.endsWith(`:${hex}`) && r.trim().split(/\s+/)[3] === "01")
+        rows.some((r) => {
+          const c = r.trim().split(/\s+/);
+          return c[2]?.endsWith(`:${hex}`) && c[3] === "01" && inodes.has(c[9] ?? "");
+        })
       )
         return;
     }
@@ -235,7 +264,7 @@ describe("a server that dies with a command's work in flight", () => {
     server.child.kill("SIGSTOP");
     const command = spawn(process.execPath, [BIN, ...args, "--data", dir, "--now", NOW], { env });
     const done = exited(command);
-    await connectionTo(port);
+    await connectionTo(port, command.pid!);
     server.child.kill("SIGKILL");
     await stop(server.child);
     const { code, stderr } = await done;

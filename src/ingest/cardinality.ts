@@ -2,16 +2,16 @@ import type { Queryable } from "../db/db.js";
 import type { TelemetryEvent } from "./event.js";
 
 /**
- * The event fields limited per user and day (telemetry-events.md v1.1: "at most 100 distinct values each"). Read
- * by name from the validated event, so a field that a new event type brings (such as `agent_id`) is limited by
- * adding its name here.
+ * The dimensions limited per user and day (telemetry-events.md v1.1: "at most 100 distinct values each"), each with
+ * the field of the validated event that holds it (`agent_id` arrives as `agentId`). A new event type's field is
+ * limited by adding its pair here.
  */
-export const LIMITED_DIMENSIONS: readonly string[] = [
-  "editor",
-  "language",
-  "model",
-  "repository",
-  "agent_id",
+export const LIMITED_DIMENSIONS: readonly (readonly [dimension: string, field: string])[] = [
+  ["editor", "editor"],
+  ["language", "language"],
+  ["model", "model"],
+  ["repository", "repository"],
+  ["agent_id", "agentId"],
 ];
 
 /** Distinct values per user, day and dimension. */
@@ -32,8 +32,8 @@ export interface LimitedEvent {
 function valuesOf(event: TelemetryEvent): [string, string][] {
   const fields = event as unknown as Record<string, unknown>;
   const out: [string, string][] = [];
-  for (const dim of LIMITED_DIMENSIONS) {
-    const v = fields[dim];
+  for (const [dim, field] of LIMITED_DIMENSIONS) {
+    const v = fields[field];
     if (typeof v === "string" && v !== "") out.push([dim, v]);
   }
   return out;
