@@ -98,8 +98,8 @@ function Panels(props: { data: ReportData; view: View }) {
   const cli = useMemo(() => cliActivity(records), [records]);
   const agents = useMemo(() => thirdPartyAgents(records), [records]);
   const scoped = useMemo(
-    () => (usage instanceof ApiFailure ? [] : usageOf(usage.usage, new Set(users.map((u) => u.login)))),
-    [usage, users],
+    () => (usage instanceof ApiFailure ? [] : usageOf(usage.usage, props.data.usageUsers)),
+    [usage, props.data.usageUsers],
   );
   const tools = useMemo(() => usageByTool(scoped), [scoped]);
   const models = useMemo(() => usageByModel(scoped), [scoped]);

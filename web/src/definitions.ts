@@ -77,7 +77,7 @@ export const DEF = {
   agentPrompts: "Prompts sent to the agent (Σ prompts of agent.session events).",
   agentSessions: "Agent sessions (count of agent.session events).",
   otlpTools:
-    "What each tool reported over OpenTelemetry (GET /telemetry/v1/usage) for the users of this scope: tokens, cost in USD and lines. Only users with a record in this scope and range are counted; your token reads your own rows, an organization owner's its members', an enterprise owner's everyone's.",
+    "What each tool reported over OpenTelemetry (GET /telemetry/v1/usage) for the users of this scope: tokens, cost in USD and lines. For an organization or team: its members today and everyone with a record in the range; for an enterprise team: those with a record; for an enterprise: every row your token may read (an enterprise owner reads everyone's, an organization owner its members', anyone else their own).",
   otlpModels:
     "Tokens and cost per tool and model, where the tool reports them: Claude Code sends tokens and cost, Gemini CLI, Codex, Copilot CLI and Copilot Chat tokens only.",
   inputTokens: "Input (prompt) tokens the tool reported.",
@@ -85,7 +85,8 @@ export const DEF = {
   cacheTokens: "Cache read and cache creation tokens (Claude Code's cacheRead and cacheCreation).",
   totalTokens: "Input + output + cache + other tokens.",
   cost: "Cost in USD as the tool reported it (claude_code.cost.usage); — when the tool reports no cost.",
-  otlpLines: "Lines added and removed that the tool reported (Claude Code, Gemini CLI, Copilot CLI).",
+  otlpLines:
+    "Lines added and removed that the tool reported beside its events (Copilot CLI's session lines, Gemini CLI's); — when none. Claude Code's lines are agent edits: they are in the per-user table and Agent edits.",
 } as const;
 
 export type Term = keyof typeof DEF;

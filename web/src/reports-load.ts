@@ -28,6 +28,26 @@ export interface ReportData {
   teamHidden: string[] | null;
   /** OpenTelemetry usage rows of the range, or the failure of the usage route (shown in its panel). */
   usage: UsageAnswer | ApiFailure;
+  /**
+   * Whose usage rows belong to the scope: for an organization or an organization's team its members today and
+   * everyone with a record in the range; for an enterprise team those with a record; null for an enterprise
+   * (every row the token may read: an enterprise owner reads everyone's).
+   */
+  usageUsers: Set<string> | null;
+}
+
+/** Today's members of an organization or an organization's team (logins), or null when the list is refused. */
+async function members(api: Api, v: View, signal: AbortSignal): Promise<string[] | null> {
+  const path =
+    v.kind === "team"
+      ? `/orgs/${seg(v.owner)}/teams/${seg(v.team)}/members?per_page=100`
+      : `/orgs/${seg(v.owner)}/members?per_page=100`;
+  try {
+    return (await api.all<{ login: string }>(path, signal)).map((m) => m.login);
+  } catch (e) {
+    if (e instanceof ApiFailure) return null;
+    throw e;
+  }
 }
 
 /** Fetches one signed link: same origin, no credentials, the file's text. */
@@ -77,12 +97,24 @@ async function limited<I, O>(items: readonly I[], n: number, f: (i: I) => Promis
 export async function loadReports(api: Api, v: View, signal: AbortSignal): Promise<ReportData> {
   const base = reportsBase(v);
   const days = dayRange(v.since, v.until);
+  const people =
+    v.kind === "org" || v.kind === "team" ? members(api, v, signal).catch(() => null) : Promise.resolve(null);
   const usage = api
     .get<UsageAnswer>(`/telemetry/v1/usage?since=${v.since}&until=${v.until}`, signal)
-    .catch((e: unknown) => {
-      if (e instanceof ApiFailure) return e;
-      throw e;
-    });
+    // Never left to reject unawaited: a failure is shown in the OpenTelemetry panel only.
+    .catch((e: unknown) =>
+      e instanceof ApiFailure
+        ? e
+        : new ApiFailure(
+            0,
+            `The usage route could not be reached (${String(e)}).`,
+            "/telemetry/v1/usage",
+            null,
+            null,
+            null,
+            null,
+          ),
+    );
   const latest = await api
     .getOrNone<ReportLinks>(`${base}/users-28-day/latest`, signal)
     .catch((e: unknown) => {
@@ -129,5 +161,9 @@ export async function loadReports(api: Api, v: View, signal: AbortSignal): Promi
   records.sort((a, b) =>
     a.user_login < b.user_login ? -1 : a.user_login > b.user_login ? 1 : a.day < b.day ? -1 : 1,
   );
-  return { records, unavailable: unavailable.sort(), teamHidden, usage: await usage };
+  const usageUsers =
+    v.kind === "enterprise"
+      ? null
+      : new Set([...((await people) ?? []), ...records.map((r) => r.user_login)]);
+  return { records, unavailable: unavailable.sort(), teamHidden, usage: await usage, usageUsers };
 }

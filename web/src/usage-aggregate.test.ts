@@ -65,8 +65,8 @@ describe("OpenTelemetry usage aggregates", () => {
         otherTokens: 0,
         totalTokens: 450,
         cost: null,
-        linesAdded: 0,
-        linesDeleted: 0,
+        linesAdded: null,
+        linesDeleted: null,
       },
     ]);
   });

@@ -29,8 +29,9 @@ export interface TokenSums {
 export interface ToolRow extends TokenSums {
   tool: string;
   users: number;
-  linesAdded: number;
-  linesDeleted: number;
+  /** Null when the tool reported no lines here (Claude Code's lines are agent edits, in the records). */
+  linesAdded: number | null;
+  linesDeleted: number | null;
 }
 
 export interface ModelRow extends TokenSums {
@@ -88,12 +89,15 @@ export function usageByTool(rows: readonly UsageRow[]): ToolRow[] {
         list,
         list.some((r) => r.cost_usd !== 0),
       );
+      const added = list.reduce((n, r) => n + r.lines_added, 0);
+      const deleted = list.reduce((n, r) => n + r.lines_deleted, 0);
+      const lines = added !== 0 || deleted !== 0;
       return {
         tool,
         users: who.size,
         ...s,
-        linesAdded: list.reduce((n, r) => n + r.lines_added, 0),
-        linesDeleted: list.reduce((n, r) => n + r.lines_deleted, 0),
+        linesAdded: lines ? added : null,
+        linesDeleted: lines ? deleted : null,
       };
     })
     .sort((a, b) => b.totalTokens - a.totalTokens || (a.tool < b.tool ? -1 : 1));
