@@ -188,11 +188,12 @@ describe.skipIf(!existsSync(CHROMIUM))(
       cost.add(0.25, model);
       await m.shutdown();
       const logs = loggerFor(cc);
+      // Two different prompts (the same record at the same millisecond would be a retry, counted once).
       for (let i = 0; i < 2; i++)
         logs.logger.emit({
           eventName: "claude_code.user_prompt",
           body: "claude_code.user_prompt",
-          attributes: {},
+          attributes: { "prompt.id": `p${i}`, prompt_length: 10 + i },
         });
       await logs.shutdown();
 
@@ -423,6 +424,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-390x844-dark.png") });
       await page.locator("#otlp-tools").scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-otlp-390x844-dark.png") });
+      expect((await table("#otlp-tools")).map((r) => r[0])).toEqual(["Claude Code", "Gemini CLI"]);
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-otlp-390x844.png") });
       expect(foreign).toEqual([]);
     });
   },
