@@ -234,7 +234,7 @@ function Panels(props: { data: ReportData; view: View }) {
       {usage instanceof ApiFailure ? (
         <Problem f={usage} scope={props.view} />
       ) : (
-        <div class="tables">
+        <div class="tables wide">
           <DataTable
             id="otlp-tools"
             caption="Agent activity per tool"
