@@ -15,6 +15,9 @@ const COLUMNS: { key: UserColumn; label: string; term: TermKey }[] = [
   { key: "cliSessions", label: "CLI sessions", term: "cliSessions" },
 ];
 
+/** Rows drawn at most; sorting picks which. */
+const MAX_ROWS = 1000;
+
 /**
  * The per-user table of the reports: every heading is a sort button (numbers start high, logins from A) whose
  * title is the column's definition, shown on hover and, by the shared tooltip, on keyboard focus.
@@ -24,7 +27,9 @@ export function UserTable(props: { rows: UserRow[]; empty: string }) {
     by: "login",
     descending: false,
   });
-  const rows = useMemo(() => sortUserRows(props.rows, sort.by, sort.descending), [props.rows, sort]);
+  const sorted = useMemo(() => sortUserRows(props.rows, sort.by, sort.descending), [props.rows, sort]);
+  // A browser lays out a few hundred rows at once comfortably; past that, the top of the chosen order.
+  const rows = sorted.length > MAX_ROWS ? sorted.slice(0, MAX_ROWS) : sorted;
   const click = (by: UserColumn) =>
     setSort((s) => (s.by === by ? { by, descending: !s.descending } : { by, descending: by !== "login" }));
   return (
@@ -82,6 +87,12 @@ export function UserTable(props: { rows: UserRow[]; empty: string }) {
               ))}
             </tbody>
           </table>
+          {sorted.length > rows.length && (
+            <p class="muted" data-note="rows-cut">
+              The first {count(rows.length)} of {count(sorted.length)} users in this order; sort by another
+              column to see others.
+            </p>
+          )}
         </section>
       )}
     </section>
