@@ -369,7 +369,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         ]);
       }
 
-      await page.locator(".reports").scrollIntoViewIfNeeded();
+      await page.locator("#reports-h").evaluate((e) => e.scrollIntoView({ block: "start" }));
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-1280x800.png") });
       await page.locator(".reports").screenshot({ path: join(ARTIFACTS, "dashboard-reports-1280-full.png") });
       await page.emulateMedia({ colorScheme: "dark" });
@@ -415,7 +415,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await signIn(world.tokens.org_owner);
       await choose("org", "demo-core", { since: addDays(day, -13), until: day });
       expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
-      await page.locator(".reports").scrollIntoViewIfNeeded();
+      await page.locator("#reports-h").evaluate((e) => e.scrollIntoView({ block: "start" }));
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-390x844.png") });
       await page.locator("#cli").scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-cli-390x844.png") });
