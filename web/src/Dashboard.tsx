@@ -3,6 +3,7 @@ import { type Api, ApiFailure } from "./api.js";
 import { servedWindow } from "./dates.js";
 import type { Billing, DayMetrics } from "./metrics-types.js";
 import { Problem } from "./Problem.js";
+import { ReportSection } from "./ReportPanels.js";
 import { type Loaded, Results } from "./Results.js";
 import { ScopeForm } from "./ScopeForm.js";
 import { isEnterpriseKind, metricsPath, scopeName, type View, viewFromHash, viewToHash } from "./scope.js";
@@ -136,6 +137,7 @@ export function Dashboard(props: Props) {
       <div aria-busy={busy} class={busy ? "loading" : undefined}>
         {failure && <Problem f={failure} scope={view} onSignOut={props.onSignOut} />}
         {loaded && !failure && <Results loaded={loaded} />}
+        {loaded && !failure && <ReportSection api={api} view={loaded.view} />}
         {!loaded && !failure && !busy && (
           <p class="card muted">
             Choose an organization, team, enterprise or enterprise team, and the days to show. Your token's

@@ -19,7 +19,8 @@ export interface Loaded {
   billing: Billing | ApiFailure | null;
 }
 
-function Kpi(props: { id: string; term: TermKey; label: string; value: string; detail?: string }) {
+/** One headline number with its definition. */
+export function Kpi(props: { id: string; term: TermKey; label: string; value: string; detail?: string }) {
   return (
     <div class="kpi" data-kpi={props.id}>
       <dt>

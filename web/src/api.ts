@@ -84,6 +84,12 @@ export class Api {
     return (await (await this.request(path, signal)).json()) as T;
   }
 
+  /** A GET that may answer 204 No Content (a report with no record): null then. */
+  async getOrNone<T>(path: string, signal?: AbortSignal): Promise<T | null> {
+    const res = await this.request(path, signal);
+    return res.status === 204 ? null : ((await res.json()) as T);
+  }
+
   /** Every page of a list route, following `Link: rel="next"`. */
   async all<T>(path: string, signal?: AbortSignal): Promise<T[]> {
     const out: T[] = [];

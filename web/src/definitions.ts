@@ -45,6 +45,48 @@ export const DEF = {
   activeOfSeats:
     "Active users on the last day ÷ total seats today. Users without an organization seat (enterprise seats) can make it exceed 100%.",
   gaps: "A day is missing when no counted user was active that day, or, for organizations, teams and enterprise teams, when fewer than 5 members held an active Copilot seat at the end of the day (the privacy threshold). The enterprise endpoint has no threshold. Missing days are gaps, never zeros.",
+  reportUsers:
+    "One row per user with a usage-metrics record in this scope and range (GET …/copilot/metrics/reports/users-28-day/latest and users-1-day, one record per user and day). Records cover IDE completions and chat, agent edits, Copilot CLI and third-party agents; github.com chat and PR summaries alone make none. Click a heading to sort.",
+  activeDays: "Days of the range with a record for this user: any event the reports cover that day.",
+  userAccepted:
+    "Code completions accepted: code_acceptance_activity_count of the code_completion feature (completion.accepted events).",
+  prompts:
+    "user_initiated_interaction_count: IDE chat prompts in every mode (chat.prompted) plus Copilot CLI prompts (cli.session prompts).",
+  agentEdits:
+    "agent.edit events: edits an agent applied to files (the agent_edit feature's code_generation_activity_count).",
+  linesAdded:
+    "loc_added_sum: lines of accepted completions, of inserted or copied chat code, and lines_added of agent edits.",
+  linesDeleted: "loc_deleted_sum: lines_deleted of agent edits (GitHub counts no other deletions).",
+  cliSessions: "Copilot CLI sessions: totals_by_cli.session_count (cli.session events).",
+  chatModes:
+    "IDE chat per mode (totals_by_feature: chat_panel_ask_mode, …_edit_mode, …_agent_mode, …_plan_mode, …_custom_mode, chat_inline, …_unknown_mode when the event named no mode).",
+  modePrompts: "chat.prompted events in this mode (user_initiated_interaction_count).",
+  modeGenerated: "chat.code_generated events: code blocks Copilot proposed in this mode.",
+  modeAccepted: "chat.inserted + chat.copied events: code taken from a chat answer.",
+  modeLines: "Lines of inserted or copied chat code (loc_added_sum of the mode).",
+  distinctUsers: "Distinct users with any of this activity in the range (each counted once, not once a day).",
+  agentEditTotals:
+    "agent.edit events over the range, with the lines they added and deleted, per model (default when the event named none).",
+  cliRequests: "Model requests of Copilot CLI sessions (totals_by_cli.request_count).",
+  cliPrompts: "Prompts typed in Copilot CLI sessions (totals_by_cli.prompt_count).",
+  cliTokens: "Prompt and output tokens of Copilot CLI sessions (totals_by_cli.token_usage).",
+  cliAvg: "(prompt tokens + output tokens) ÷ requests over the range.",
+  cliVersion: "Each user's latest Copilot CLI version in the range (last_known_cli_version).",
+  thirdParty:
+    "Agents other than Copilot (totals_by_3rd_party_agent, agent.session events): Claude Code, Gemini CLI, Codex…; agent id is the tool's service name.",
+  agentPrompts: "Prompts sent to the agent (Σ prompts of agent.session events).",
+  agentSessions: "Agent sessions (count of agent.session events).",
+  otlpTools:
+    "What each tool reported over OpenTelemetry (GET /telemetry/v1/usage) for the users of this scope: tokens, cost in USD and lines. For an organization or team: its members today and everyone with a record in the range; for an enterprise team: those with a record; for an enterprise: every row your token may read (an enterprise owner reads everyone's, an organization owner its members', anyone else their own).",
+  otlpModels:
+    "Tokens and cost per tool and model, where the tool reports them: Claude Code sends tokens and cost, Gemini CLI, Codex, Copilot CLI and Copilot Chat tokens only.",
+  inputTokens: "Input (prompt) tokens the tool reported.",
+  outputTokens: "Output tokens the tool reported.",
+  cacheTokens: "Cache read and cache creation tokens (Claude Code's cacheRead and cacheCreation).",
+  totalTokens: "Input + output + cache + other tokens.",
+  cost: "Cost in USD as the tool reported it (claude_code.cost.usage); — when the tool reports no cost.",
+  otlpLines:
+    "Lines added and removed that the tool reported beside its events (Copilot CLI's session lines, Gemini CLI's); — when none. Claude Code's lines are agent edits: they are in the per-user table and Agent edits.",
 } as const;
 
 export type Term = keyof typeof DEF;
