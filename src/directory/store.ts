@@ -2,6 +2,7 @@ import { selectColumns } from "../db/columns.js";
 import type { Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import { addDays } from "../util/time.js";
+import { type AppliedState, hashDirectory, lockAppliedState, recordApplied } from "./applied.js";
 import { touchedDays } from "./dirty.js";
 import type { DirectoryFile, DirectoryIssue, Grant, TeamSpec } from "./model.js";
 import { BASELINE_DAY } from "./telemetry.js";
@@ -64,7 +65,8 @@ function collectLogins(file: DirectoryFile): Map<string, { login: string; teleme
   return logins;
 }
 
-const emptyReport = (): ApplyReport => ({
+/** A report of nothing changed. */
+export const emptyReport = (): ApplyReport => ({
   enterprises: { created: 0, updated: 0 },
   organizations: { created: 0, updated: 0 },
   teams: { created: 0, updated: 0, removed: 0 },
@@ -87,6 +89,33 @@ const emptyReport = (): ApplyReport => ({
  * with what is stored in maps, so an unchanged file writes nothing and time grows linearly with the file.
  */
 export async function applyDirectory(
+  tx: Queryable,
+  file: DirectoryFile,
+  opts: { today: string; windowDays: number; now?: Date },
+): Promise<ApplyReport> {
+  return applyDirectoryAfterLock(tx, file, opts, await lockAppliedState(tx));
+}
+
+/**
+ * `applyDirectory` for a caller that has locked and read the apply state itself (before reading anything else of
+ * the store, so that `state` covers all it read). Skips all comparing when the store is what applying this very
+ * file left and nobody wrote since; otherwise compares, writes the difference, and records the file's hash.
+ */
+export async function applyDirectoryAfterLock(
+  tx: Queryable,
+  file: DirectoryFile,
+  opts: { today: string; windowDays: number; now?: Date },
+  state: AppliedState,
+): Promise<ApplyReport> {
+  const fileHash = hashDirectory(file);
+  if (state.fresh && state.fileHash === fileHash) return emptyReport();
+  const report = await compareAndWrite(tx, file, opts);
+  await recordApplied(tx, state, fileHash);
+  return report;
+}
+
+/** The whole comparison: what the file says against what the store holds, and the difference written. */
+async function compareAndWrite(
   tx: Queryable,
   file: DirectoryFile,
   opts: { today: string; windowDays: number; now?: Date },
