@@ -50,7 +50,9 @@ export async function recordApplied(tx: Queryable, state: AppliedState, fileHash
      WHERE xact = ANY($1::bigint[]) OR xact = (pg_current_xact_id_if_assigned()::text)::bigint`,
     [state.seen],
   );
-  await tx.query("UPDATE directory_applied SET file_hash = $1, text_hash = NULL, warnings = '[]'", [fileHash]);
+  await tx.query("UPDATE directory_applied SET file_hash = $1, text_hash = NULL, warnings = '[]'", [
+    fileHash,
+  ]);
 }
 
 /** Adds to the state `recordApplied` left the text that file came from, with the text's warnings. */
