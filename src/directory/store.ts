@@ -284,9 +284,12 @@ async function insertUsers(
 /** E-mails: each named user's list replaced whole; an address moves to the user the file now names. */
 async function syncEmails(tx: Queryable, file: DirectoryFile, uid: (login: string) => number): Promise<void> {
   if (file.users.length === 0) return;
+  const pairs = file.users.flatMap((u) => u.emails.map((e) => [e, uid(u.login)] as const));
+  // Most stores hold no e-mails (they serve OpenTelemetry only): then there is nothing to replace, and sending
+  // 100,000 user ids to delete nothing costs a quarter of a second.
+  if (pairs.length === 0 && (await tx.query("SELECT 1 FROM user_emails LIMIT 1")).length === 0) return;
   const named = file.users.map((u) => uid(u.login));
   await tx.query("DELETE FROM user_emails WHERE user_id = ANY($1::int[])", [named]);
-  const pairs = file.users.flatMap((u) => u.emails.map((e) => [e, uid(u.login)] as const));
   if (pairs.length === 0) return;
   await tx.query(
     `INSERT INTO user_emails (email_lower, user_id) SELECT * FROM unnest($1::text[], $2::int[])
