@@ -10,6 +10,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { applyDirectoryText } from "../src/directory/apply.js";
+import { ORGS, type World, world } from "./apply-world.js";
 import { open, TODAY } from "./world.js";
 
 function arg(name: string): string | undefined {
@@ -20,40 +21,6 @@ function arg(name: string): string | undefined {
 const quick = process.argv.includes("--quick");
 const sizes = (arg("--users") ?? (quick ? "1000,10000" : "10000,100000")).split(",").map(Number);
 const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
-const ORGS = 10;
-const TEAM_SIZE = 10;
-
-interface World {
-  text: string;
-  users: string[];
-  orgOf: (i: number) => number;
-  teamOf: (i: number) => number;
-}
-
-/** The directory file of `n` users as JSON (YAML parsing alone would dominate at this size; see BENCHMARKS.md). */
-function world(n: number, flipped = -1): World {
-  const users = Array.from({ length: n }, (_, i) => `user-${i}`);
-  const orgOf = (i: number) => i % ORGS;
-  // Users of one organization in runs of TEAM_SIZE: team t of org o holds its t-th run.
-  const teamOf = (i: number) => Math.floor(Math.floor(i / ORGS) / TEAM_SIZE);
-  const organizations = Array.from({ length: ORGS }, (_, o) => {
-    const members = users.filter((_, i) => orgOf(i) === o);
-    const teams: { slug: string; name: string; members: string[] }[] = [];
-    members.forEach((login, k) => {
-      const t = Math.floor(k / TEAM_SIZE);
-      teams[t] ??= { slug: `team-${t}`, name: `Team ${t}`, members: [] };
-      teams[t].members.push(login);
-    });
-    return { login: `org-${o}`, enterprise: "bench-ent", members, seats: members, teams };
-  });
-  const directory = {
-    enterprises: [{ slug: "bench-ent", name: "Bench" }],
-    organizations,
-    users: users.map((login, i) => ({ login, telemetry: (i % 50 !== 0) !== (i === flipped) })),
-  };
-  return { text: JSON.stringify(directory), users, orgOf, teamOf };
-}
-
 /** The machine's load averages as `uptime` prints them. */
 function load(): string {
   try {
