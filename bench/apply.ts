@@ -1,12 +1,16 @@
 /**
  * Apply benchmark (issue 13): seconds to apply a directory file of N users in 10 organizations (every user a
  * member and a seat of one, N / 10 teams of 10 members) with a `users:` section listing every user, on a fresh
- * database and then again unchanged; against a baseline measured in the same run: a plain multi-row INSERT of the
- * same users, teams and grants into a fresh database. Prints the ratios and the slope of time over users.
+ * database, then again unchanged (the shortcut of directory/applied.ts), then with one user's telemetry flipped (a
+ * full comparison that finds one change); against a baseline measured in the same run: a plain multi-row INSERT of
+ * the same users, teams and grants into a fresh database. Prints the ratios, the slope of time over users, and the
+ * machine's load (`uptime`) before and after each engine: the machine is shared, so read the ratios.
  *
  *   node --import tsx bench/apply.ts [--quick] [--users 10000,100000]
  */
+import { execFileSync } from "node:child_process";
 import { applyDirectoryText } from "../src/directory/apply.js";
+import { ORGS, type World, world } from "./apply-world.js";
 import { open, TODAY } from "./world.js";
 
 function arg(name: string): string | undefined {
@@ -17,38 +21,15 @@ function arg(name: string): string | undefined {
 const quick = process.argv.includes("--quick");
 const sizes = (arg("--users") ?? (quick ? "1000,10000" : "10000,100000")).split(",").map(Number);
 const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
-const ORGS = 10;
-const TEAM_SIZE = 10;
-
-interface World {
-  text: string;
-  users: string[];
-  orgOf: (i: number) => number;
-  teamOf: (i: number) => number;
-}
-
-/** The directory file of `n` users as JSON (YAML parsing alone would dominate at this size; see BENCHMARKS.md). */
-function world(n: number): World {
-  const users = Array.from({ length: n }, (_, i) => `user-${i}`);
-  const orgOf = (i: number) => i % ORGS;
-  // Users of one organization in runs of TEAM_SIZE: team t of org o holds its t-th run.
-  const teamOf = (i: number) => Math.floor(Math.floor(i / ORGS) / TEAM_SIZE);
-  const organizations = Array.from({ length: ORGS }, (_, o) => {
-    const members = users.filter((_, i) => orgOf(i) === o);
-    const teams: { slug: string; name: string; members: string[] }[] = [];
-    members.forEach((login, k) => {
-      const t = Math.floor(k / TEAM_SIZE);
-      teams[t] ??= { slug: `team-${t}`, name: `Team ${t}`, members: [] };
-      teams[t].members.push(login);
-    });
-    return { login: `org-${o}`, enterprise: "bench-ent", members, seats: members, teams };
-  });
-  const directory = {
-    enterprises: [{ slug: "bench-ent", name: "Bench" }],
-    organizations,
-    users: users.map((login, i) => ({ login, telemetry: i % 50 !== 0 })),
-  };
-  return { text: JSON.stringify(directory), users, orgOf, teamOf };
+/** The machine's load averages as `uptime` prints them. */
+function load(): string {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" })
+      .trim()
+      .replace(/^.*load average/, "load average");
+  } catch {
+    return "load average unknown";
+  }
 }
 
 /** The same rows written by plain multi-row INSERTs (ids known in advance): what storing them costs at least. */
@@ -109,25 +90,29 @@ async function baseline(engine: string, w: World): Promise<number> {
 }
 
 for (const engine of engines) {
-  const rows: { users: number; firstS: number; againS: number; baseS: number }[] = [];
+  console.log(`[apply ${engine}] ${load()}`);
+  const rows: { users: number; firstS: number; againS: number; oneS: number; baseS: number }[] = [];
   for (const users of sizes) {
     const w = world(users);
     const baseS = await baseline(engine, w);
     const { db, close } = await open(engine);
     const opts = { today: TODAY, windowDays: 28 };
-    let t = performance.now();
-    const first = await applyDirectoryText(db, w.text, "bench.json", opts);
-    const firstS = (performance.now() - t) / 1000;
-    t = performance.now();
-    const again = await applyDirectoryText(db, w.text, "bench.json", opts);
-    const againS = (performance.now() - t) / 1000;
-    if (!first.changed || again.changed)
-      throw new Error("apply: the first run must change, the repeat must not");
-    rows.push({ users, firstS, againS, baseS });
+    const timed = async (text: string) => {
+      const t = performance.now();
+      const report = await applyDirectoryText(db, text, "bench.json", opts);
+      return { report, s: (performance.now() - t) / 1000 };
+    };
+    const first = await timed(w.text);
+    const again = await timed(w.text);
+    const one = await timed(world(users, 1).text);
+    if (!first.report.changed || again.report.changed || one.report.users.telemetryChanged !== 1)
+      throw new Error("apply: the first run must change, the repeat must not, the third must flip one user");
+    const row = { users, firstS: first.s, againS: again.s, oneS: one.s, baseS };
+    rows.push(row);
     console.log(
-      `[apply ${engine}] ${users} users, ${ORGS} organizations, ${first.teams.created} teams, ${first.grants.added} grants ` +
-        `(${(w.text.length / 1e6).toFixed(1)} MB JSON): first ${firstS.toFixed(2)} s, unchanged repeat ${againS.toFixed(2)} s; ` +
-        `plain INSERT of the same rows ${baseS.toFixed(2)} s: ratio ${(firstS / baseS).toFixed(1)}×`,
+      `[apply ${engine}] ${users} users, ${ORGS} organizations, ${first.report.teams.created} teams, ${first.report.grants.added} grants ` +
+        `(${(w.text.length / 1e6).toFixed(1)} MB JSON): first ${row.firstS.toFixed(2)} s, unchanged repeat ${row.againS.toFixed(2)} s, ` +
+        `one change ${row.oneS.toFixed(2)} s; plain INSERT of the same rows ${baseS.toFixed(2)} s: ratio ${(row.firstS / baseS).toFixed(1)}×`,
     );
     await close();
   }
@@ -136,7 +121,9 @@ for (const engine of engines) {
     const slope = (x: number, y: number) => Math.log(y / x) / Math.log(b.users / a.users);
     console.log(
       `[apply ${engine}] from ${a.users} to ${b.users} users: first apply grows as users^${slope(a.firstS, b.firstS).toFixed(2)}, ` +
-        `repeat as users^${slope(a.againS, b.againS).toFixed(2)}, baseline as users^${slope(a.baseS, b.baseS).toFixed(2)} (1.00 = linear)`,
+        `unchanged repeat as users^${slope(a.againS, b.againS).toFixed(2)}, one change as users^${slope(a.oneS, b.oneS).toFixed(2)}, ` +
+        `baseline as users^${slope(a.baseS, b.baseS).toFixed(2)} (1.00 = linear)`,
     );
   }
+  console.log(`[apply ${engine}] ${load()}`);
 }
