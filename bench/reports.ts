@@ -17,8 +17,8 @@
  */
 import { execSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import autocannon from "autocannon";
@@ -192,13 +192,17 @@ for (const engine of engines) {
   const coldS = first.s;
   const warm = await downloadAll(links, downloads);
   for (let i = 0; i < links.length; i++)
-    if (!warm.bytes[i]!.equals(first.bytes[i]!)) throw new Error(`file ${i}: different bytes between downloads`);
+    if (!warm.bytes[i]!.equals(first.bytes[i]!))
+      throw new Error(`file ${i}: different bytes between downloads`);
   const files = warm.bytes.map((b, i) => {
     const f = join(dir, `file-${i}.ndjson.gz`);
     writeFileSync(f, b);
     return f;
   });
-  const bare = await bareServer(files, { "content-type": "application/x-ndjson", "content-encoding": "gzip" });
+  const bare = await bareServer(files, {
+    "content-type": "application/x-ndjson",
+    "content-encoding": "gzip",
+  });
   const bareRun = await downloadAll(
     links.map((_, i) => `${bare.url}/${i}`),
     downloads,
