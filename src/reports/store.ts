@@ -2,6 +2,7 @@ import type { Queryable } from "../db/db.js";
 import { addDays } from "../util/time.js";
 import { type ActiveCounts, aggregateBody, sumsJson } from "./aggregate.js";
 import type { DayReports, RecordRow, TeamRow } from "./day-reports.js";
+import { dropStaleFiles, pruneStoredFiles } from "./gzip-cache.js";
 import { newTotals } from "./record.js";
 
 /** Records per INSERT: about 1 kB each, so a statement stays well under a megabyte. */
@@ -21,6 +22,7 @@ export async function clearReportDay(tx: Queryable, day: string): Promise<void> 
     [day],
   );
   await tx.query("DELETE FROM report_days WHERE day = $1", [day]);
+  await dropStaleFiles(tx, day);
 }
 
 /** Stores serialized user-day records. */
@@ -166,4 +168,5 @@ export async function pruneReports(tx: Queryable, firstKept: string): Promise<vo
     [firstKept],
   );
   await tx.query("DELETE FROM report_days WHERE day < $1", [firstKept]);
+  await pruneStoredFiles(tx, firstKept);
 }

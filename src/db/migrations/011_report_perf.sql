@@ -1,0 +1,19 @@
+-- Gzipped report files (issue 14, "fast at enterprise scale"): the first gzip download of a file stores the bytes it
+-- sent, in parts of a megabyte, and later downloads of the same file send them as they are instead of reading
+-- every record and compressing them again. `version` is the processing generations of the file's days, so a day
+-- processed again gives its files a new version (never stale bytes); part -1 marks a complete file.
+CREATE TABLE report_file_gzip (
+  name text NOT NULL,
+  version text NOT NULL,
+  part int NOT NULL,
+  first_day date NOT NULL,
+  last_day date NOT NULL,
+  bytes bytea NOT NULL,
+  PRIMARY KEY (name, version, part)
+);
+CREATE INDEX report_file_gzip_days ON report_file_gzip (last_day, first_day);
+
+-- A user-day record is 1–3 kB: above PostgreSQL's default 2 kB it was compressed (pglz) and moved to the TOAST
+-- table, which was most of the cost of storing a day's records (issue 14). Rows up to 8 kB now stay in the table
+-- as they are; larger ones are still compressed.
+ALTER TABLE user_day_records SET (toast_tuple_target = 8160);
