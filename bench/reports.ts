@@ -13,7 +13,7 @@
  * The seeded day's records are copied, re-dated, onto `--days` days of the window (default 28: a full window,
  * as a world active every day would have), so the 28-day report holds `days` × the organization's users records.
  *
- *   node --import tsx bench/reports.ts [--quick] [--users N] [--days D] [--skip-processing]
+ *   node --import tsx bench/reports.ts [--quick] [--users N] [--days D] [--engines pglite,postgres] [--skip-processing]
  */
 import { execSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -97,7 +97,8 @@ function bareServer(files: readonly string[], headers: Record<string, string>) {
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const engines =
+  arg("--engines")?.split(",") ?? (process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"]);
 console.log(`[reports] machine load at start: ${execSync("uptime").toString().trim()}`);
 
 for (const engine of engines) {

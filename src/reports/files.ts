@@ -7,7 +7,7 @@ import { ApiError, DOCS } from "../api/errors.js";
 import type { Queryable } from "../db/db.js";
 import { addDays, dayRange } from "../util/time.js";
 import { aggregateBody, sumsJson, ZERO_COUNTS } from "./aggregate.js";
-import { fileVersion, readStored, storedParts, storeWhileSending } from "./gzip-cache.js";
+import { lookupStored, readStored, storeWhileSending } from "./gzip-cache.js";
 import { FILES_PATH, type FileIdentity, linkSecret, verifyLink } from "./links.js";
 import { newTotals } from "./record.js";
 
@@ -41,10 +41,11 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void
         ),
       );
     // A file compressed before, for the same processed data, is sent as stored (gzip-cache.ts).
-    const version = await fileVersion(ctx.db, f);
-    const parts = await storedParts(ctx.db, name, version);
+    const { version, parts, first } = await lookupStored(ctx.db, name, f);
     if (parts !== null)
-      return reply.send(Readable.from(readStored(ctx.db, name, version, parts), { objectMode: false }));
+      return reply.send(
+        Readable.from(readStored(ctx.db, name, version, parts, first), { objectMode: false }),
+      );
     // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
     const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
       createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),

@@ -13,39 +13,57 @@ import type { FileIdentity } from "./links.js";
 export const PART_BYTES = 1 << 20;
 
 /**
- * The version of a users or user-teams file's content: the processing generation of each of its days. Only
- * processing a day writes its records and user-team rows (late events, a directory change, an import all go
- * through it) and every run gives the day a new generation, so a stored file of an older version is never sent.
- * Not for aggregates: processing a day also recounts the aggregates of the days after it.
+ * The version of a users or user-teams file's content, as SQL over $1 (first day) and $2 (last day): the
+ * processing generation of each of its days. Only processing a day writes its records and user-team rows (late
+ * events, a directory change, an import all go through it) and every run gives the day a new generation, so a
+ * stored file of an older version is never sent. Not for aggregates: processing a day also recounts the
+ * aggregates of the days after it.
  */
-export async function fileVersion(db: Queryable, f: FileIdentity): Promise<string> {
-  const [row] = await db.query<{ v: string | null; n: number }>(
-    `SELECT string_agg(day::text || '=' || coalesce(generation::text, ''), ',' ORDER BY day) AS v, count(*)::int AS n
-     FROM processed_days WHERE day BETWEEN $1 AND $2`,
-    [f.first, f.last],
+const VERSION_SQL = `(SELECT coalesce(string_agg(day::text || '=' || coalesce(generation::text, ''), ',' ORDER BY day), '')
+  FROM processed_days WHERE day BETWEEN $1 AND $2)`;
+
+/**
+ * A stored file: its version, and when it is stored completely its part count and first part. One round trip
+ * (a small file is one part): the link answer is followed by a download of each of its files.
+ */
+export async function lookupStored(
+  db: Queryable,
+  name: string,
+  f: FileIdentity,
+): Promise<{ version: string; parts: number | null; first: Buffer | null }> {
+  const rows = await db.query<{ version: string; part: number | null; bytes: Uint8Array | null }>(
+    `SELECT v.version, g.part, g.bytes FROM ${VERSION_SQL} AS v(version)
+     LEFT JOIN report_file_gzip g ON g.name = $3 AND g.version = v.version AND g.part IN (-1, 0)`,
+    [f.first, f.last, name],
   );
-  return row?.v ?? "";
+  const version = rows[0]?.version ?? "";
+  let parts: number | null = null;
+  let first: Buffer | null = null;
+  for (const r of rows) {
+    if (r.part === -1 && r.bytes) {
+      const n = Number(toBuffer(r.bytes).toString("ascii"));
+      if (Number.isInteger(n) && n >= 0) parts = n;
+    } else if (r.part === 0 && r.bytes) first = toBuffer(r.bytes);
+  }
+  return { version, parts, first: parts !== null && parts > 0 ? first : null };
 }
 
-/** The number of stored parts of a complete file, or null when it is not stored (or not completely). */
-export async function storedParts(db: Queryable, name: string, version: string): Promise<number | null> {
-  const [row] = await db.query<{ bytes: Uint8Array }>(
-    "SELECT bytes FROM report_file_gzip WHERE name = $1 AND version = $2 AND part = -1",
-    [name, version],
-  );
-  if (!row) return null;
-  const n = Number(Buffer.from(row.bytes).toString("ascii"));
-  return Number.isInteger(n) && n >= 0 ? n : null;
-}
+const toBuffer = (b: Uint8Array) =>
+  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
-/** A stored file's bytes, a part at a time. */
+/** A stored file's bytes, a part at a time, `first` (part 0) already read. */
 export async function* readStored(
   db: Queryable,
   name: string,
   version: string,
   parts: number,
+  first: Buffer | null,
 ): AsyncGenerator<Buffer> {
   for (let i = 0; i < parts; i++) {
+    if (i === 0 && first) {
+      yield first;
+      continue;
+    }
     const [row] = await db.query<{ bytes: Uint8Array }>(
       "SELECT bytes FROM report_file_gzip WHERE name = $1 AND version = $2 AND part = $3",
       [name, version, i],
@@ -53,9 +71,7 @@ export async function* readStored(
     // A part gone meanwhile (a newer version replaced this one): the download fails rather than sending a
     // truncated file as if it were whole.
     if (!row) throw new Error(`stored report file ${name} lost part ${i}`);
-    yield Buffer.isBuffer(row.bytes)
-      ? row.bytes
-      : Buffer.from(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
+    yield toBuffer(row.bytes);
   }
 }
 
