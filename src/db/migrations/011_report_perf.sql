@@ -12,8 +12,3 @@ CREATE TABLE report_file_gzip (
   PRIMARY KEY (name, version, part)
 );
 CREATE INDEX report_file_gzip_days ON report_file_gzip (last_day, first_day);
-
--- A user-day record is 1–3 kB: above PostgreSQL's default 2 kB it was compressed (pglz) and moved to the TOAST
--- table, which was most of the cost of storing a day's records (issue 14). Rows up to 8 kB now stay in the table
--- as they are; larger ones are still compressed.
-ALTER TABLE user_day_records SET (toast_tuple_target = 8160);
