@@ -87,6 +87,7 @@ export async function* storeWhileSending(
   name: string,
   version: string,
   days: { first: string; last: string },
+  partBytes = PART_BYTES,
 ): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -108,10 +109,10 @@ export async function* storeWhileSending(
     yield chunk;
     pending.push(chunk);
     pendingBytes += chunk.length;
-    while (pendingBytes >= PART_BYTES) {
+    while (pendingBytes >= partBytes) {
       const all = Buffer.concat(pending, pendingBytes);
-      await put(part++, all.subarray(0, PART_BYTES));
-      const rest = all.subarray(PART_BYTES);
+      await put(part++, all.subarray(0, partBytes));
+      const rest = all.subarray(partBytes);
       pending = rest.length > 0 ? [Buffer.from(rest)] : [];
       pendingBytes = rest.length;
     }
