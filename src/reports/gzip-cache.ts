@@ -9,8 +9,11 @@ import type { FileIdentity } from "./links.js";
  * are equal. Kept in the database, not in memory: the server's RSS stays flat and every server shares them.
  */
 
-/** Bytes per stored part: a part is read, and written, in one statement. */
-export const PART_BYTES = 1 << 20;
+/**
+ * Bytes per stored part: a part is read, and written, in one statement; small enough not to grow PGlite's memory
+ * (WASM memory is never given back).
+ */
+export const PART_BYTES = 256 << 10;
 
 /**
  * The version of a users or user-teams file's content, as SQL over $1 (first day) and $2 (last day): the
@@ -31,7 +34,7 @@ export async function lookupStored(
   name: string,
   f: FileIdentity,
 ): Promise<{ version: string; parts: number | null; first: Buffer | null }> {
-  const rows = await db.query<{ version: string; part: number | null; bytes: Uint8Array | null }>(
+  const rows = await db.query<{ version: string; part: number | null; bytes: string | null }>(
     `SELECT v.version, g.part, g.bytes FROM ${VERSION_SQL} AS v(version)
      LEFT JOIN report_file_gzip g ON g.name = $3 AND g.version = v.version AND g.part IN (-1, 0)`,
     [f.first, f.last, name],
@@ -40,16 +43,13 @@ export async function lookupStored(
   let parts: number | null = null;
   let first: Buffer | null = null;
   for (const r of rows) {
-    if (r.part === -1 && r.bytes) {
-      const n = Number(toBuffer(r.bytes).toString("ascii"));
+    if (r.part === -1 && r.bytes !== null) {
+      const n = Number(r.bytes);
       if (Number.isInteger(n) && n >= 0) parts = n;
-    } else if (r.part === 0 && r.bytes) first = toBuffer(r.bytes);
+    } else if (r.part === 0 && r.bytes !== null) first = Buffer.from(r.bytes, "base64");
   }
   return { version, parts, first: parts !== null && parts > 0 ? first : null };
 }
-
-const toBuffer = (b: Uint8Array) =>
-  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /** A stored file's bytes, a part at a time, `first` (part 0) already read. */
 export async function* readStored(
@@ -64,14 +64,14 @@ export async function* readStored(
       yield first;
       continue;
     }
-    const [row] = await db.query<{ bytes: Uint8Array }>(
+    const [row] = await db.query<{ bytes: string }>(
       "SELECT bytes FROM report_file_gzip WHERE name = $1 AND version = $2 AND part = $3",
       [name, version, i],
     );
     // A part gone meanwhile (a newer version replaced this one): the download fails rather than sending a
     // truncated file as if it were whole.
     if (!row) throw new Error(`stored report file ${name} lost part ${i}`);
-    yield toBuffer(row.bytes);
+    yield Buffer.from(row.bytes, "base64");
   }
 }
 
@@ -93,7 +93,7 @@ export async function* storeWhileSending(
   let pendingBytes = 0;
   let part = 0;
   let storing = true;
-  const put = async (p: number, bytes: Buffer) => {
+  const put = async (p: number, bytes: string) => {
     if (!storing) return;
     try {
       await db.query(
@@ -111,14 +111,14 @@ export async function* storeWhileSending(
     pendingBytes += chunk.length;
     while (pendingBytes >= partBytes) {
       const all = Buffer.concat(pending, pendingBytes);
-      await put(part++, all.subarray(0, partBytes));
+      await put(part++, all.subarray(0, partBytes).toString("base64"));
       const rest = all.subarray(partBytes);
       pending = rest.length > 0 ? [Buffer.from(rest)] : [];
       pendingBytes = rest.length;
     }
   }
-  if (pendingBytes > 0) await put(part++, Buffer.concat(pending, pendingBytes));
-  await put(-1, Buffer.from(String(part), "ascii"));
+  if (pendingBytes > 0) await put(part++, Buffer.concat(pending, pendingBytes).toString("base64"));
+  await put(-1, String(part));
   if (storing)
     await db
       .query("DELETE FROM report_file_gzip WHERE name = $1 AND version <> $2", [name, version])
