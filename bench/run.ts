@@ -12,6 +12,7 @@ const BENCHES = [
   "bench/serve.ts",
   "bench/memory.ts",
   "bench/import.ts",
+  "bench/reports.ts",
 ];
 const extra = process.argv.slice(2);
 let failed = 0;

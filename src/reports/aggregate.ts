@@ -1,4 +1,4 @@
-import { type Totals, totalsJson } from "./record.js";
+import { sumsText, type Totals } from "./record.js";
 
 /** The distinct-user counts of an aggregate day record (usage-metrics-reports.md, "The aggregate day record"). */
 export interface ActiveCounts {
@@ -21,17 +21,7 @@ export const ZERO_COUNTS: ActiveCounts = {
 
 /** The summed part of an aggregate (counters and arrays, no version sub-objects), as JSON object text. */
 export function sumsJson(t: Totals): string {
-  const a = t.all;
-  return JSON.stringify({
-    user_initiated_interaction_count: a.interactions,
-    code_generation_activity_count: a.generations,
-    code_acceptance_activity_count: a.acceptances,
-    loc_suggested_to_add_sum: a.locSuggested,
-    loc_suggested_to_delete_sum: 0,
-    loc_added_sum: a.locAdded,
-    loc_deleted_sum: a.locDeleted,
-    ...totalsJson(t, null),
-  });
+  return sumsText(t);
 }
 
 /** `organization_id` for `org:ID`, `enterprise_id` for `ent:ID`. */

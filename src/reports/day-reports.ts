@@ -8,7 +8,8 @@ import {
   addTotals,
   computeUserDay,
   newTotals,
-  serializeUserDay,
+  recordHead,
+  recordTail,
   type Totals,
   type VersionFact,
 } from "./record.js";
@@ -60,6 +61,7 @@ export class DayReports {
   pending: RecordRow[] = [];
   pendingTeams: TeamRow[] = [];
   readonly scopes = new Map<string, ScopeDay>();
+  private readonly dayJson: string;
 
   constructor(
     private readonly day: string,
@@ -71,14 +73,27 @@ export class DayReports {
       /** Members of `team:ID` / `eteam:ID` holding a seat at the end of the day (privacy threshold). */
       seated: (scope: string) => number;
     } = { info: () => undefined, seated: () => 0 },
-  ) {}
+  ) {
+    this.dayJson = JSON.stringify(day);
+  }
 
   /** Adds one counted user's day (facts of that user only) in every scope they count in. */
   addUser(userId: number, facts: readonly FactRow[], scopes: readonly string[]): void {
     let user: ReturnType<typeof computeUserDay> | undefined;
+    let tail = "";
+    let login = "";
+    let loginJson = "";
     for (const scope of scopes) {
       if (!isReportScope(scope)) continue;
-      if (user === undefined) user = computeUserDay(facts, this.versionsOf(userId));
+      if (user === undefined) {
+        user = computeUserDay(facts, this.versionsOf(userId));
+        // The record past its identity is the same in every scope: serialized once per user.
+        if (user) {
+          tail = recordTail(user);
+          login = this.loginOf(userId) ?? String(userId);
+          loginJson = JSON.stringify(login);
+        }
+      }
       let s = this.scopes.get(scope);
       if (!s) {
         s = { records: 0, teamRows: 0, active: [], chat: [], agent: [], cliUsers: 0, totals: newTotals() };
@@ -93,20 +108,23 @@ export class DayReports {
       addTotals(s.totals, user);
       const id = Number(scope.slice(4));
       const org = scope.startsWith("org:");
-      const login = this.loginOf(userId) ?? String(userId);
-      this.pending.push({
-        scope,
-        login,
+      const head = recordHead({
+        day: this.day,
         userId,
-        body: serializeUserDay(user, {
-          day: this.day,
-          userId,
-          login,
-          organizationId: org ? id : null,
-          enterpriseId: org ? this.enterpriseOfOrg(id) : id,
-        }),
+        login,
+        organizationId: org ? id : null,
+        enterpriseId: org ? this.enterpriseOfOrg(id) : id,
       });
-      s.teamRows += this.addTeamRows(scope, org ? id : null, org ? null : id, userId, login, scopes);
+      this.pending.push({ scope, login, userId, body: `${head}${tail}` });
+      s.teamRows += this.addTeamRows(
+        scope,
+        org ? id : null,
+        org ? null : id,
+        userId,
+        login,
+        loginJson,
+        scopes,
+      );
     }
   }
 
@@ -120,6 +138,7 @@ export class DayReports {
     entId: number | null,
     userId: number,
     login: string,
+    loginJson: string,
     scopes: readonly string[],
   ): number {
     let added = 0;
@@ -135,12 +154,10 @@ export class DayReports {
           : info.enterpriseId === entId ||
             (info.orgId !== null && this.enterpriseOfOrg(info.orgId) === entId);
       if (!inScope || this.teams.seated(t) < PRIVACY_THRESHOLD) continue;
-      const row: Record<string, unknown> = { user_id: userId, user_login: login, day: this.day };
-      if (orgId !== null) row.organization_id = String(orgId);
-      else row.enterprise_id = String(entId);
-      row.team_id = teamId;
-      row.slug = info.slug;
-      this.pendingTeams.push({ scope, slug: info.slug, login, teamId, body: JSON.stringify(row) });
+      // Written by hand, the text JSON.stringify gave for {user_id, user_login, day, organization_id |
+      // enterprise_id, team_id, slug}.
+      const body = `{"user_id":${userId},"user_login":${loginJson},"day":${this.dayJson},${orgId !== null ? `"organization_id":${JSON.stringify(String(orgId))}` : `"enterprise_id":${JSON.stringify(String(entId))}`},"team_id":${teamId},"slug":${JSON.stringify(info.slug)}}`;
+      this.pendingTeams.push({ scope, slug: info.slug, login, teamId, body });
       added++;
     }
     return added;

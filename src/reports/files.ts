@@ -7,6 +7,7 @@ import { ApiError, DOCS } from "../api/errors.js";
 import type { Queryable } from "../db/db.js";
 import { addDays, dayRange } from "../util/time.js";
 import { aggregateBody, sumsJson, ZERO_COUNTS } from "./aggregate.js";
+import { lookupStored, readStored, storeWhileSending } from "./gzip-cache.js";
 import { FILES_PATH, type FileIdentity, linkSecret, verifyLink } from "./links.js";
 import { newTotals } from "./record.js";
 
@@ -21,22 +22,39 @@ const ZERO_SUMS = sumsJson(newTotals());
 export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void {
   app.get(`${FILES_PATH}/:name`, { config: { docs: DOCS.usageMetrics } }, async (req, reply) => {
     const secret = await linkSecret(ctx.db);
-    const f = verifyLink(
-      secret,
-      (req.params as { name: string }).name,
-      req.query as Record<string, unknown>,
-      ctx.clock.now().getTime(),
-    );
+    const name = (req.params as { name: string }).name;
+    const f = verifyLink(secret, name, req.query as Record<string, unknown>, ctx.clock.now().getTime());
     if (!f) throw new ApiError("report_link_invalid", undefined, { documentationUrl: DOCS.usageMetrics });
     const ndjson = f.kind === "users-1-day" || f.kind === "users-28-day" || f.kind === "user-teams-1-day";
     reply.type(ndjson ? "application/x-ndjson" : "application/json; charset=utf-8");
     reply.header("cache-control", "private, max-age=3600");
     reply.header("vary", "Accept-Encoding");
-    const source = Readable.from(fileChunks(ctx.db, f), { objectMode: false });
-    if (!acceptsGzip(req.headers["accept-encoding"])) return reply.send(source);
+    if (!acceptsGzip(req.headers["accept-encoding"]))
+      return reply.send(Readable.from(fileChunks(ctx.db, f), { objectMode: false }));
     reply.header("content-encoding", "gzip");
+    // Aggregates are one small object each, and processing a day recounts the aggregates of the 27 days after it:
+    // compressed per request, never stored.
+    if (!ndjson)
+      return reply.send(
+        Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
+          createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
+        ),
+      );
+    // A file compressed before, for the same processed data, is sent as stored (gzip-cache.ts).
+    const { version, parts, first } = await lookupStored(ctx.db, name, f);
+    if (parts !== null)
+      return reply.send(
+        Readable.from(readStored(ctx.db, name, version, parts, first), { objectMode: false }),
+      );
     // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
-    return reply.send(source.pipe(createGzip({ level: zlib.Z_DEFAULT_COMPRESSION })));
+    const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
+      createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
+    );
+    return reply.send(
+      Readable.from(storeWhileSending(ctx.db, gzip, name, version, { first: f.first, last: f.last }), {
+        objectMode: false,
+      }),
+    );
   });
 }
 

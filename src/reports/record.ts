@@ -105,8 +105,26 @@ const MODE_FEATURE: Record<string, string> = {
 function add(m: Map<string, Counters>, key: string, c: Counters): void {
   const cur = m.get(key);
   if (cur) addCounters(cur, c);
-  else m.set(key, { ...c });
+  else
+    m.set(key, {
+      interactions: c.interactions,
+      generations: c.generations,
+      acceptances: c.acceptances,
+      locSuggested: c.locSuggested,
+      locAdded: c.locAdded,
+      locDeleted: c.locDeleted,
+    });
 }
+
+/** Counters without object spread (a hot path: once per fact). */
+const counters6 = (
+  interactions: number,
+  generations: number,
+  acceptances: number,
+  locSuggested: number,
+  locAdded: number,
+  locDeleted: number,
+): Counters => ({ interactions, generations, acceptances, locSuggested, locAdded, locDeleted });
 
 const NUL = "\u0000";
 
@@ -116,7 +134,14 @@ const NUL = "\u0000";
  */
 export function computeUserDay(facts: readonly FactRow[], versions: readonly VersionFact[]): UserDay | null {
   const u: UserDay = {
-    ...newTotals(),
+    all: zeroCounters(),
+    byIde: new Map(),
+    byFeature: new Map(),
+    byLanguageFeature: new Map(),
+    byLanguageModel: new Map(),
+    byModelFeature: new Map(),
+    cli: null,
+    agents: new Map(),
     usedChat: false,
     usedAgent: false,
     usedCli: false,
@@ -134,21 +159,21 @@ export function computeUserDay(facts: readonly FactRow[], versions: readonly Ver
     if (f.feature === "completion") {
       feature = "code_completion";
       chatLike = false;
-      c = { ...zeroCounters(), generations: f.n1, acceptances: f.n2, locSuggested: f.n3, locAdded: f.n4 };
+      c = counters6(0, f.n1, f.n2, f.n3, f.n4, 0);
     } else if (f.feature === "ide_chat" || f.feature.startsWith("ide_chat.")) {
       const mode = chatModeOf(f.feature);
       feature = MODE_FEATURE[mode] ?? MODE_FEATURE.unknown!;
-      c = { ...zeroCounters(), interactions: f.n1, acceptances: f.n2 + f.n3, locAdded: f.n4 };
+      c = counters6(f.n1, 0, f.n2 + f.n3, 0, f.n4, 0);
       if (f.n1 > 0) {
         u.usedChat = true;
         if (mode === "agent") u.usedAgent = true;
       }
     } else if (f.feature === "chat_code" || f.feature.startsWith("chat_code.")) {
       feature = MODE_FEATURE[chatModeOf(f.feature)] ?? MODE_FEATURE.unknown!;
-      c = { ...zeroCounters(), generations: f.n1, locSuggested: f.n2 };
+      c = counters6(0, f.n1, 0, f.n2, 0, 0);
     } else if (f.feature === "agent_edit") {
       feature = "agent_edit";
-      c = { ...zeroCounters(), generations: f.n1, locAdded: f.n2, locDeleted: f.n3 };
+      c = counters6(0, f.n1, 0, 0, f.n2, f.n3);
       if (f.n1 > 0) u.usedAgent = true;
     } else if (f.feature === "cli") {
       covered = true;
@@ -158,7 +183,7 @@ export function computeUserDay(facts: readonly FactRow[], versions: readonly Ver
       cli.sessions += f.n1;
       cli.prompts += f.n2;
       cli.requests += f.n3;
-      const p = { ...zeroCounters(), interactions: f.n2 };
+      const p = counters6(f.n2, 0, 0, 0, 0, 0);
       addCounters(u.all, p);
       add(u.byFeature, "copilot_cli", p);
       continue;
@@ -237,19 +262,16 @@ export function addTotals(into: Totals, u: Totals): void {
 const later = (a: Sampled, b: Sampled) => a.at > b.at || (a.at === b.at && a.value > b.value);
 
 // ---- serialization: field order fixed here, so equal data gives equal bytes ----
+// Written by hand rather than JSON.stringify of intermediate objects (issue 14: that was most of the JavaScript
+// time of processing a day); strings still go through JSON.stringify, so the text is what it gave before.
 
-type Json = Record<string, unknown>;
+const str = JSON.stringify;
+/** A number as JSON.stringify writes it (NaN and ±Infinity as null). */
+const num = (n: number) => (Number.isFinite(n) ? String(n) : "null");
 
-function counters(c: Counters, withInteractions: boolean): Json {
-  const o: Json = {};
-  if (withInteractions) o.user_initiated_interaction_count = c.interactions;
-  o.code_generation_activity_count = c.generations;
-  o.code_acceptance_activity_count = c.acceptances;
-  o.loc_suggested_to_add_sum = c.locSuggested;
-  o.loc_suggested_to_delete_sum = 0;
-  o.loc_added_sum = c.locAdded;
-  o.loc_deleted_sum = c.locDeleted;
-  return o;
+/** The counters as `"key":value` pairs without braces. */
+function countersText(c: Counters, withInteractions: boolean): string {
+  return `${withInteractions ? `"user_initiated_interaction_count":${num(c.interactions)},` : ""}"code_generation_activity_count":${num(c.generations)},"code_acceptance_activity_count":${num(c.acceptances)},"loc_suggested_to_add_sum":${num(c.locSuggested)},"loc_suggested_to_delete_sum":0,"loc_added_sum":${num(c.locAdded)},"loc_deleted_sum":${num(c.locDeleted)}`;
 }
 
 const isZero = (c: Counters, withInteractions: boolean) =>
@@ -260,79 +282,95 @@ const isZero = (c: Counters, withInteractions: boolean) =>
   c.locAdded === 0 &&
   c.locDeleted === 0;
 
-/** Entries of a keyed map, zero entries left out, ordered by their key fields (code points, field by field). */
-function entries(
+/** Compares two keys field by field (code points), as the arrays are ordered. */
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = compareCodePoints(a[i]!, b[i]!);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * A JSON array of a keyed map's entries, zero entries left out, ordered by their key fields (code points, field
+ * by field). `extra` adds `,"key":value…` text after the counters.
+ */
+function entriesText(
   m: Map<string, Counters>,
   names: readonly string[],
   withInteractions: boolean,
-  extra?: (key: string) => Json,
-): Json[] {
+  extra?: (key: string) => string,
+): string {
+  if (m.size === 0) return "[]";
   const rows: { parts: string[]; c: Counters; key: string }[] = [];
   for (const [key, c] of m) if (!isZero(c, withInteractions)) rows.push({ parts: key.split(NUL), c, key });
-  rows.sort((a, b) => {
-    for (let i = 0; i < a.parts.length; i++) {
-      const d = compareCodePoints(a.parts[i]!, b.parts[i]!);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
-  return rows.map(({ parts, c, key }) => {
-    const o: Json = {};
-    names.forEach((n, i) => {
-      o[n] = parts[i];
-    });
-    Object.assign(o, counters(c, withInteractions));
-    if (extra) Object.assign(o, extra(key));
-    return o;
-  });
+  if (rows.length > 1) rows.sort((a, b) => compareKeys(a.parts, b.parts));
+  let out = "[";
+  for (let r = 0; r < rows.length; r++) {
+    const { parts, c, key } = rows[r]!;
+    if (r > 0) out += ",";
+    out += "{";
+    for (let i = 0; i < names.length; i++) out += `"${names[i]}":${str(parts[i])},`;
+    out += countersText(c, withInteractions);
+    if (extra) out += extra(key);
+    out += "}";
+  }
+  return `${out}]`;
 }
 
-/** The `totals_by_*` arrays and objects of a record or an aggregate (`versions`: the user record's sub-objects). */
-export function totalsJson(t: Totals, versions: UserDay | null): Json {
-  const o: Json = {};
-  o.totals_by_ide = entries(t.byIde, ["ide"], true, (ide) => {
-    const x: Json = {};
-    const v = versions?.ideVersions.get(ide);
-    if (v) x.last_known_ide_version = { ide_version: v.value, sampled_at: v.at };
-    const p = versions?.pluginVersions.get(ide);
-    if (p) {
-      const [plugin, version] = p.value.split("\u0001") as [string, string];
-      x.last_known_plugin_version = { plugin, plugin_version: version, sampled_at: p.at };
-    }
-    return x;
-  });
-  o.totals_by_feature = entries(t.byFeature, ["feature"], true);
-  o.totals_by_language_feature = entries(t.byLanguageFeature, ["language", "feature"], false);
-  o.totals_by_language_model = entries(t.byLanguageModel, ["language", "model"], false);
-  o.totals_by_model_feature = entries(t.byModelFeature, ["model", "feature"], true);
+const IDE_NAMES = ["ide"] as const;
+const FEATURE_NAMES = ["feature"] as const;
+const LANGUAGE_FEATURE_NAMES = ["language", "feature"] as const;
+const LANGUAGE_MODEL_NAMES = ["language", "model"] as const;
+const MODEL_FEATURE_NAMES = ["model", "feature"] as const;
+
+/**
+ * The `totals_by_*` arrays and objects of a record or an aggregate as `"key":value` pairs without braces
+ * (`versions`: the user record's sub-objects).
+ */
+export function totalsText(t: Totals, versions: UserDay | null): string {
+  const ide = entriesText(
+    t.byIde,
+    IDE_NAMES,
+    true,
+    versions
+      ? (name) => {
+          let x = "";
+          const v = versions.ideVersions.get(name);
+          if (v) x += `,"last_known_ide_version":{"ide_version":${str(v.value)},"sampled_at":${str(v.at)}}`;
+          const p = versions.pluginVersions.get(name);
+          if (p) {
+            const [plugin, version] = p.value.split("\u0001") as [string, string | undefined];
+            // JSON.stringify left out an undefined plugin_version; so does this.
+            x += `,"last_known_plugin_version":{"plugin":${str(plugin)},${version === undefined ? "" : `"plugin_version":${str(version)},`}"sampled_at":${str(p.at)}}`;
+          }
+          return x;
+        }
+      : undefined,
+  );
+  let out = `"totals_by_ide":${ide},"totals_by_feature":${entriesText(t.byFeature, FEATURE_NAMES, true)},"totals_by_language_feature":${entriesText(t.byLanguageFeature, LANGUAGE_FEATURE_NAMES, false)},"totals_by_language_model":${entriesText(t.byLanguageModel, LANGUAGE_MODEL_NAMES, false)},"totals_by_model_feature":${entriesText(t.byModelFeature, MODEL_FEATURE_NAMES, true)}`;
   if (t.cli) {
     const c = t.cli;
-    const cli: Json = {
-      session_count: c.sessions,
-      request_count: c.requests,
-      prompt_count: c.prompts,
-      token_usage: {
-        output_tokens_sum: c.outputTokens,
-        prompt_tokens_sum: c.promptTokens,
-        avg_tokens_per_request: c.requests === 0 ? 0 : (c.outputTokens + c.promptTokens) / c.requests,
-      },
-    };
+    const avg = c.requests === 0 ? 0 : (c.outputTokens + c.promptTokens) / c.requests;
+    out += `,"totals_by_cli":{"session_count":${num(c.sessions)},"request_count":${num(c.requests)},"prompt_count":${num(c.prompts)},"token_usage":{"output_tokens_sum":${num(c.outputTokens)},"prompt_tokens_sum":${num(c.promptTokens)},"avg_tokens_per_request":${num(avg)}}`;
     if (versions?.cliVersion)
-      cli.last_known_cli_version = {
-        cli_version: versions.cliVersion.value,
-        sampled_at: versions.cliVersion.at,
-      };
-    o.totals_by_cli = cli;
+      out += `,"last_known_cli_version":{"cli_version":${str(versions.cliVersion.value)},"sampled_at":${str(versions.cliVersion.at)}}`;
+    out += "}";
   }
-  o.totals_by_3rd_party_agent = [...t.agents]
-    .sort(([a], [b]) => compareCodePoints(a, b))
-    .map(([id, a]) => ({
-      agent_id: id,
-      agent_name: a.name?.value ?? id,
-      user_initiated_interaction_count: a.prompts,
-      session_count: a.sessions,
-    }));
-  return o;
+  out += ',"totals_by_3rd_party_agent":[';
+  if (t.agents.size > 0) {
+    const agents = [...t.agents].sort(([a], [b]) => compareCodePoints(a, b));
+    for (let i = 0; i < agents.length; i++) {
+      const [id, a] = agents[i]!;
+      out += `${i > 0 ? "," : ""}{"agent_id":${str(id)},"agent_name":${str(a.name?.value ?? id)},"user_initiated_interaction_count":${num(a.prompts)},"session_count":${num(a.sessions)}}`;
+    }
+  }
+  return `${out}]`;
+}
+
+/** The summed part of an aggregate (counters and arrays, no version sub-objects), as JSON object text. */
+export function sumsText(t: Totals): string {
+  return `{${countersText(t.all, true)},${totalsText(t, null)}}`;
 }
 
 /** Who and where a record is for. */
@@ -351,15 +389,15 @@ export interface RecordIdentity {
  * `report_start_day`/`report_end_day` after the day without parsing it (reports/files.ts).
  */
 export function serializeUserDay(u: UserDay, id: RecordIdentity): string {
-  const o: Json = { day: id.day };
-  if (id.organizationId !== null) o.organization_id = String(id.organizationId);
-  if (id.enterpriseId !== null) o.enterprise_id = String(id.enterpriseId);
-  o.user_id = id.userId;
-  o.user_login = id.login;
-  Object.assign(o, counters(u.all, true));
-  o.used_agent = u.usedAgent;
-  o.used_chat = u.usedChat;
-  o.used_cli = u.usedCli;
-  Object.assign(o, totalsJson(u, u));
-  return JSON.stringify(o);
+  return `${recordHead(id)}${recordTail(u)}`;
+}
+
+/** The part of a record that depends on its scope and user: `{"day":…,"user_login":…,` */
+export function recordHead(id: RecordIdentity): string {
+  return `{"day":${str(id.day)},${id.organizationId !== null ? `"organization_id":${str(String(id.organizationId))},` : ""}${id.enterpriseId !== null ? `"enterprise_id":${str(String(id.enterpriseId))},` : ""}"user_id":${num(id.userId)},"user_login":${str(id.login)},`;
+}
+
+/** The rest of a record, the same in every scope of the user: computed once per user (issue 14). */
+export function recordTail(u: UserDay): string {
+  return `${countersText(u.all, true)},"used_agent":${u.usedAgent},"used_chat":${u.usedChat},"used_cli":${u.usedCli},${totalsText(u, u)}}`;
 }

@@ -2,6 +2,7 @@ import type { Queryable } from "../db/db.js";
 import { addDays } from "../util/time.js";
 import { type ActiveCounts, aggregateBody, sumsJson } from "./aggregate.js";
 import type { DayReports, RecordRow, TeamRow } from "./day-reports.js";
+import { dropStaleFiles, pruneStoredFiles } from "./gzip-cache.js";
 import { newTotals } from "./record.js";
 
 /** Records per INSERT: about 1 kB each, so a statement stays well under a megabyte. */
@@ -21,6 +22,19 @@ export async function clearReportDay(tx: Queryable, day: string): Promise<void> 
     [day],
   );
   await tx.query("DELETE FROM report_days WHERE day = $1", [day]);
+  await dropStaleFiles(tx, day);
+}
+
+/**
+ * The bodies of a slice as one text, a line each. A text[] parameter of JSON bodies cost 6× the rows' own insert
+ * (every `"` escaped by the client and unescaped by the server's array parser; issue 14); split on the server
+ * instead. JSON text has no raw line feed (JSON.stringify escapes it), so the lines are the bodies; were one to
+ * hold a line feed, the arrays would no longer line up and the NOT NULL columns would refuse the statement.
+ */
+function joinBodies(rows: readonly { body: string }[]): string {
+  let text = "";
+  for (let i = 0; i < rows.length; i++) text += i === 0 ? rows[i]!.body : `\n${rows[i]!.body}`;
+  return text;
 }
 
 /** Stores serialized user-day records. */
@@ -35,8 +49,8 @@ export async function insertRecords(
     const slice = teams.slice(i, i + RECORDS_PER_INSERT);
     await tx.query(
       `INSERT INTO user_team_rows (scope, day, slug, login, team_id, body)
-       SELECT s, $1::date, sl, l, t, b FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[])
-         AS x(s, sl, l, t, b)
+       SELECT s, $1::date, sl, l, t, b
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], string_to_array($6, E'\n')) AS x(s, sl, l, t, b)
        ON CONFLICT (scope, day, slug, login, team_id) DO UPDATE SET body = excluded.body`,
       [
         day,
@@ -44,7 +58,7 @@ export async function insertRecords(
         slice.map((r) => r.slug),
         slice.map((r) => r.login),
         slice.map((r) => r.teamId),
-        slice.map((r) => r.body),
+        joinBodies(slice),
       ],
     );
   }
@@ -52,14 +66,15 @@ export async function insertRecords(
     const slice = rows.slice(i, i + RECORDS_PER_INSERT);
     await tx.query(
       `INSERT INTO user_day_records (scope, day, login, user_id, body)
-       SELECT s, $1::date, l, u, b FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS x(s, l, u, b)
+       SELECT s, $1::date, l, u, b
+       FROM unnest($2::text[], $3::text[], $4::int[], string_to_array($5, E'\n')) AS x(s, l, u, b)
        ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
       [
         day,
         slice.map((r) => r.scope),
         slice.map((r) => r.login),
         slice.map((r) => r.userId),
-        slice.map((r) => r.body),
+        joinBodies(slice),
       ],
     );
   }
@@ -166,4 +181,5 @@ export async function pruneReports(tx: Queryable, firstKept: string): Promise<vo
     [firstKept],
   );
   await tx.query("DELETE FROM report_days WHERE day < $1", [firstKept]);
+  await pruneStoredFiles(tx, firstKept);
 }
