@@ -35,7 +35,11 @@ export const TOKEN_KINDS = [
   "app_installation",
   "ingest",
 ] as const;
-export const TokenKindSchema = Type.Enum(TOKEN_KINDS);
+/** `type` beside `enum`: a number is then "must be string", not "must be one of". */
+export const TokenKindSchema = Type.Unsafe<(typeof TOKEN_KINDS)[number]>({
+  type: "string",
+  enum: [...TOKEN_KINDS],
+});
 export type TokenKind = Static<typeof TokenKindSchema>;
 
 /** Kinds that act for a user (`user` / `--user` required). */
@@ -50,5 +54,26 @@ export const SCOPE_PATTERN = "^[a-z_:]{1,64}$";
 export const ScopeName = Type.String({ pattern: SCOPE_PATTERN });
 /** A permission name of a fine-grained token or app: `copilot_business`, `administration`. */
 export const PERMISSION_PATTERN = "^[a-z_]{1,64}$";
-export const PermissionAccess = Type.Enum(["read", "write"]);
+export const PermissionAccess = Type.Unsafe<"read" | "write">({ type: "string", enum: ["read", "write"] });
 export type PermissionAccess = Static<typeof PermissionAccess>;
+
+/** A token's id as `token list` shows it: the first 6 to 64 hex digits of its hash. */
+export const TOKEN_ID_PATTERN = "^[0-9a-f]{6,64}$";
+export const TokenId = Type.String({ pattern: TOKEN_ID_PATTERN });
+
+/**
+ * A string or null, as one JSON Schema type list (`["string", "null"]`): ajv then says "must be string or null"
+ * where a union would give two messages.
+ */
+export function NullableString(options: { maxLength?: number; pattern?: string; format?: string } = {}) {
+  return Type.Unsafe<string | null>({ type: ["string", "null"], ...options });
+}
+
+/** What a pattern or format of these schemas means, for messages that name the rule rather than the regex. */
+export const RULE_TEXT: Readonly<Record<string, string>> = {
+  [LOGIN_PATTERN]: `a login (${LOGIN_RULE})`,
+  [NAME_PATTERN]: "1–64 letters, digits or ._+#-",
+  [TOKEN_ID_PATTERN]: "a token id: 6 to 64 hex digits as `token list` shows them",
+  day: "a date written YYYY-MM-DD such as 2026-11-19",
+  rfc3339: "an RFC 3339 timestamp such as 2026-11-20T12:00:00Z",
+};
