@@ -1,4 +1,4 @@
-import { isDay, parseRfc3339 } from "../util/time.js";
+import { isDay, parseQueryDay, parseRfc3339 } from "../util/time.js";
 
 /** A year PostgreSQL can store in a date: 0001 to 9999 (year 0000 does not exist). */
 export const storableYear = (y: number): boolean => y >= 1 && y <= 9999;
@@ -25,6 +25,8 @@ const EMAIL = /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const FORMATS = {
   /** `YYYY-MM-DD`, a real calendar day (no 2026-02-30). */
   day: (s: string) => isDay(s),
+  /** `since`/`until` of the metrics routes: a day, or a timestamp whose UTC day is taken. */
+  "query-day": (s: string) => parseQueryDay(s) !== null,
   /** A day PostgreSQL can store: years 0001–9999. */
   "storable-day": (s: string) => isDay(s) && storableYear(Number(s.slice(0, 4))),
   /** An RFC 3339 timestamp (any fraction, leap seconds, offsets). */
