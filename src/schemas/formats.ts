@@ -36,6 +36,9 @@ export const FORMATS = {
     const at = parseRfc3339(s);
     return at !== null && storableYear(at.getUTCFullYear());
   },
+  /** `--now`: an RFC 3339 timestamp, or a day meaning its midnight UTC. */
+  "config-now": (s: string) =>
+    parseRfc3339(s) !== null || (/^\d{4}-\d{2}-\d{2}$/.test(s) && parseRfc3339(`${s}T00:00:00Z`) !== null),
   /** A display name: 1–255 UTF-16 units, no control characters, no lone surrogates (stored as U+FFFD otherwise). */
   "display-name": (s: string) =>
     s.length > 0 && s.length <= 255 && !hasControlCharacter(s) && !LONE_SURROGATE.test(s),
