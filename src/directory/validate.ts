@@ -183,6 +183,8 @@ export class Checker {
 
   /** Whether the value at these path parts passed the schema (its parents are checked by the caller). */
   private ok(...parts: (string | number)[]): boolean {
+    // A valid file (the usual case) builds no pointers.
+    if (this.broken.size === 0) return true;
     return !this.broken.has(parts.length === 0 ? "" : `/${parts.join("/")}`);
   }
 
