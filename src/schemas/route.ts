@@ -22,6 +22,7 @@ function single<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T> | string[]>({
     if: { type: "string" },
     else: { type: "string" },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, not a promise
     then: schema,
   });
 }
