@@ -1,15 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { type Static, type TSchema, Type } from "typebox";
 import { applyDirectoryText } from "../directory/apply.js";
 import { DirectoryFileError } from "../directory/file.js";
-import { TOKEN_KINDS } from "../directory/model.js";
-import {
-  createToken,
-  listTokens,
-  type NewToken,
-  revokeToken,
-  TokenRequestError,
-} from "../directory/token-store.js";
+import { type NewToken, NewTokenSchema, RevokeTokenSchema } from "../directory/token-schema.js";
+import { createToken, listTokens, revokeToken, TokenRequestError } from "../directory/token-store.js";
 import { type ImportBatchBody, storeBatch } from "../import/sink.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { utcDay } from "../util/time.js";
@@ -24,63 +20,25 @@ export function authorized(ctx: AppContext, req: FastifyRequest): boolean {
   return want.length > 0 && given.length === want.length && timingSafeEqual(given, want);
 }
 
-const TOKEN_KINDS_LIST = [...TOKEN_KINDS];
-const nullableString = { type: ["string", "null"], maxLength: 1000 } as const;
-
 /** Bodies of the admin routes (the CLI sends them; anything else gets a 422 naming the field). */
-const SCHEMAS = {
-  apply: {
-    type: "object",
-    required: ["fileName", "text"],
-    additionalProperties: false,
-    properties: {
-      fileName: { type: "string", maxLength: 4096 },
-      text: { type: "string" },
-      strict: { type: "boolean" },
-    },
+const ApplyBody = Type.Object(
+  { fileName: Type.String({ maxLength: 4096 }), text: Type.String(), strict: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+/** Records and team rows are checked one by one by the CLI (import/schema.ts); here only the batch's shape. */
+const ImportBatch = Type.Object(
+  {
+    names: Type.Object({}),
+    records: Type.Optional(Type.Array(Type.Object({}), { maxItems: 10_000 })),
+    teams: Type.Optional(Type.Array(Type.Object({}), { maxItems: 10_000 })),
   },
-  importBatch: {
-    type: "object",
-    required: ["names"],
-    additionalProperties: false,
-    properties: {
-      names: { type: "object" },
-      records: { type: "array", maxItems: 10_000, items: { type: "object" } },
-      teams: { type: "array", maxItems: 10_000, items: { type: "object" } },
-    },
-  },
-  process: {
-    type: "object",
-    additionalProperties: false,
-    properties: { day: { type: "string", maxLength: 100 } },
-  },
-  tokenCreate: {
-    type: "object",
-    required: ["kind"],
-    additionalProperties: false,
-    properties: {
-      kind: { type: "string", enum: TOKEN_KINDS_LIST },
-      user: { ...nullableString, default: null },
-      scopes: { type: "array", items: { type: "string", maxLength: 100 }, maxItems: 100, default: [] },
-      resourceOwner: { ...nullableString, default: null },
-      permissions: {
-        type: "object",
-        additionalProperties: { type: "string", enum: ["read", "write"] },
-        maxProperties: 100,
-        default: {},
-      },
-      expiresAt: { ...nullableString, default: null },
-      label: { ...nullableString, default: null },
-    },
-  },
-  empty: { type: "object", additionalProperties: false, properties: {} },
-  tokenRevoke: {
-    type: "object",
-    required: ["id"],
-    additionalProperties: false,
-    properties: { id: { type: "string", minLength: 1, maxLength: 100 } },
-  },
-} as const;
+  { additionalProperties: false },
+);
+const ProcessBody = Type.Object(
+  { day: Type.Optional(Type.String({ maxLength: 100 })) },
+  { additionalProperties: false },
+);
+const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 /**
  * Local admin routes: the CLI sends `apply` and `process` here when this server holds the PGlite data folder.
@@ -97,10 +55,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext): void
   );
 }
 
-function register(app: FastifyInstance, ctx: AppContext): void {
-  const options = (schema: object, resource: string) => ({ schema: { body: schema }, config: { resource } });
-  app.post("/_pilotlog/admin/apply", options(SCHEMAS.apply, "DirectoryFile"), async (req, reply) => {
-    const body = req.body as { fileName: string; text: string; strict?: boolean };
+function register(scope: FastifyInstance, ctx: AppContext): void {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  const options = <S extends TSchema>(body: S, resource: string) => ({
+    schema: { body },
+    config: { resource },
+  });
+  app.post("/_pilotlog/admin/apply", options(ApplyBody, "DirectoryFile"), async (req, reply) => {
+    const body = req.body;
     try {
       const now = ctx.clock.now();
       return await applyDirectoryText(ctx.db, body.text, body.fileName, {
@@ -118,8 +80,8 @@ function register(app: FastifyInstance, ctx: AppContext): void {
     }
   });
 
-  app.post("/_pilotlog/admin/process", options(SCHEMAS.process, "Processing"), async (req, reply) => {
-    const body = req.body as { day?: string };
+  app.post("/_pilotlog/admin/process", options(ProcessBody, "Processing"), async (req, reply) => {
+    const body = req.body;
     try {
       const day = body.day;
       return {
@@ -139,14 +101,18 @@ function register(app: FastifyInstance, ctx: AppContext): void {
   });
 
   // `pilotlog import` sends its batches here (parsed and checked record by record by the CLI).
-  app.post("/_pilotlog/admin/import", options(SCHEMAS.importBatch, "ImportBatch"), async (req) =>
+  app.post("/_pilotlog/admin/import", options(ImportBatch, "ImportBatch"), async (req) =>
     storeBatch(ctx.db, req.body as ImportBatchBody),
   );
 
-  const tokenRoute = (path: string, schema: object, work: (body: unknown) => Promise<unknown>) =>
+  const tokenRoute = <S extends TSchema>(
+    path: string,
+    schema: S,
+    work: (body: Static<S>) => Promise<unknown>,
+  ) =>
     app.post(path, options(schema, "Token"), async (req, reply) => {
       try {
-        return await work(req.body);
+        return await work(req.body as Static<S>);
       } catch (err) {
         if (err instanceof TokenRequestError) {
           reply.code(422);
@@ -155,11 +121,12 @@ function register(app: FastifyInstance, ctx: AppContext): void {
         throw err;
       }
     });
-  tokenRoute("/_pilotlog/admin/tokens/create", SCHEMAS.tokenCreate, (b) =>
+  // The body's defaults (schema) fill every field NewToken has.
+  tokenRoute("/_pilotlog/admin/tokens/create", NewTokenSchema, (b) =>
     ctx.db.transaction((tx) => createToken(tx, b as NewToken)),
   );
-  tokenRoute("/_pilotlog/admin/tokens/list", SCHEMAS.empty, () => listTokens(ctx.db));
-  tokenRoute("/_pilotlog/admin/tokens/revoke", SCHEMAS.tokenRevoke, (b) =>
-    ctx.db.transaction((tx) => revokeToken(tx, (b as { id: string }).id, ctx.clock.now())),
+  tokenRoute("/_pilotlog/admin/tokens/list", EmptyBody, () => listTokens(ctx.db));
+  tokenRoute("/_pilotlog/admin/tokens/revoke", RevokeTokenSchema, (b) =>
+    ctx.db.transaction((tx) => revokeToken(tx, b.id, ctx.clock.now())),
   );
 }

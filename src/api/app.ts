@@ -7,6 +7,7 @@ import { isOpsPath, registerOpsRoutes } from "../ops/routes.js";
 import { registerOtlp } from "../otlp/index.js";
 import { registerReportFiles } from "../reports/files.js";
 import { registerReportRoutes } from "../reports/routes.js";
+import { addFormats } from "../schemas/formats.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
@@ -69,7 +70,16 @@ export function buildApp(
     logger: options.logger ?? false,
     genReqId: () => requestIds.next(),
     // Local route bodies are checked as sent: no coercion ("1" is not 1), no silently dropped fields.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // pilotlog's formats (day, rfc3339…) are known to route schemas too (src/schemas/formats.ts).
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false },
+      plugins: [
+        <A extends Parameters<typeof addFormats>[0]>(ajv: A): A => {
+          addFormats(ajv);
+          return ajv;
+        },
+      ],
+    },
     bodyLimit: LIMITS.bodyBytes,
     requestTimeout: LIMITS.requestMs,
     // A request without Host is served (links then use the address it came in on) rather than refused bodiless.

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { RULE_TEXT } from "../schemas/common.js";
 import { ApiError, type FieldError } from "./errors.js";
 import { checkLocalRequest } from "./local-guard.js";
 
@@ -68,7 +69,9 @@ export function bodyValidationError(errors: readonly AjvError[], resource: strin
     else if (e.keyword === "type") {
       const types = ([] as unknown[]).concat(e.params.type).map(String);
       message = `"${field}" must be ${types.join(" or ")}`;
-    } else message = `"${field}" ${e.message ?? "is invalid"}`;
+    } else if ((e.keyword === "pattern" || e.keyword === "format") && RULE_TEXT[String(e.params[e.keyword])])
+      message = `"${field}" must be ${RULE_TEXT[String(e.params[e.keyword])]}`;
+    else message = `"${field}" ${e.message ?? "is invalid"}`;
     return {
       resource,
       field,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { windowOf } from "../rollup/window.js";
+import { handlerSchema, MetricsQuerySchema, pathParams } from "../schemas/route.js";
 import { UtcDays } from "../util/time.js";
 import { decideRead } from "./access.js";
 import type { Answer } from "./answer-cache.js";
@@ -22,15 +23,26 @@ const EMPTY_ANSWER: Answer = {
 
 type Route = "enterprise" | "enterprise_team" | "org" | "team";
 
-const ROUTES: { route: Route; path: string; docs: string }[] = [
-  { route: "enterprise", path: "/enterprises/:enterprise/copilot/metrics", docs: DOCS.enterpriseMetrics },
+const ROUTES: { route: Route; path: string; docs: string; params: ReturnType<typeof pathParams> }[] = [
+  {
+    route: "enterprise",
+    path: "/enterprises/:enterprise/copilot/metrics",
+    docs: DOCS.enterpriseMetrics,
+    params: pathParams("enterprise"),
+  },
   {
     route: "enterprise_team",
     path: "/enterprises/:enterprise/team/:team_slug/copilot/metrics",
     docs: DOCS.enterpriseTeamMetrics,
+    params: pathParams("enterprise", "team_slug"),
   },
-  { route: "org", path: "/orgs/:org/copilot/metrics", docs: DOCS.orgMetrics },
-  { route: "team", path: "/orgs/:org/team/:team_slug/copilot/metrics", docs: DOCS.teamMetrics },
+  { route: "org", path: "/orgs/:org/copilot/metrics", docs: DOCS.orgMetrics, params: pathParams("org") },
+  {
+    route: "team",
+    path: "/orgs/:org/team/:team_slug/copilot/metrics",
+    docs: DOCS.teamMetrics,
+    params: pathParams("org", "team_slug"),
+  },
 ];
 
 /**
@@ -40,7 +52,9 @@ const ROUTES: { route: Route; path: string; docs: string }[] = [
 export function registerMetricsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const today = new ServingDay();
   for (const r of ROUTES) {
-    app.get(r.path, { config: { docs: r.docs } }, (req, reply) =>
+    // Path names are checked when the scope is resolved (404), the query after access and policy (422).
+    const schema = handlerSchema({ params: r.params, querystring: MetricsQuerySchema });
+    app.get(r.path, { config: { docs: r.docs }, ...schema }, (req, reply) =>
       serveMetrics(ctx, today, r.route, r.docs, req, reply),
     );
   }

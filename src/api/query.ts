@@ -1,3 +1,6 @@
+import type { ValidateFunction } from "ajv";
+import { compile, pointerParts } from "../schemas/ajv.js";
+import { MetricsQuerySchema, PaginationQuery } from "../schemas/route.js";
 import { parseQueryDay } from "../util/time.js";
 import { ApiError, type FieldError } from "./errors.js";
 
@@ -11,33 +14,53 @@ export interface MetricsQuery {
 
 type RawQuery = Record<string, string | string[] | undefined>;
 
+const checkMetricsQuery = compile(MetricsQuerySchema);
+const checkPagination = compile(PaginationQuery);
+
 /**
- * Reads a whole-number query parameter of at least 1 (`page`, `per_page`): `fallback` when absent, and a
+ * Validates `q` against a query schema and gives each parameter that failed, with whether it was repeated, in the
+ * schema's order.
+ */
+function failedParams(check: ValidateFunction, q: RawQuery): { name: string; repeated: boolean }[] {
+  if (check(q)) return [];
+  const out = new Map<string, boolean>();
+  for (const e of check.errors ?? []) {
+    if (e.keyword === "if") continue;
+    const name = pointerParts(e.instancePath)[0];
+    if (name !== undefined && !out.has(name)) out.set(name, Array.isArray(q[name]));
+  }
+  return [...out].map(([name, repeated]) => ({ name, repeated }));
+}
+
+/** The message of a whole-number parameter of at least 1 (`page`, `per_page`). */
+const positiveError = (name: string, resource: string): FieldError => ({
+  resource,
+  field: name,
+  code: "invalid",
+  message: `${name} must be a whole number of at least 1`,
+});
+
+/**
+ * `page` and `per_page` of a list endpoint (PaginationQuery): `fallback` when absent or empty, and a
  * `Validation Failed` entry in `errors` (naming it) for anything else, repeated values included.
  */
-export function positiveParam(
-  v: string | string[] | undefined,
-  name: string,
-  fallback: number,
+export function pageParams(
+  q: RawQuery,
+  fallbacks: { page: number; perPage: number },
   errors: FieldError[],
   resource: string,
-): number {
-  if (v === undefined || v === "") return fallback;
-  if (typeof v !== "string" || !/^\d+$/.test(v) || Number(v) < 1) {
-    errors.push({
-      resource,
-      field: name,
-      code: "invalid",
-      message: `${name} must be a whole number of at least 1`,
-    });
-    return fallback;
-  }
-  return Number(v);
+): { page: number; perPage: number } {
+  for (const f of failedParams(checkPagination, q)) errors.push(positiveError(f.name, resource));
+  const read = (name: string, fallback: number) => {
+    const v = q[name];
+    return typeof v === "string" && v !== "" && errors.every((e) => e.field !== name) ? Number(v) : fallback;
+  };
+  return { page: read("page", fallbacks.page), perPage: read("per_page", fallbacks.perPage) };
 }
 
 /**
- * Reads `since`, `until`, `page` and `per_page` as metrics-semantics.md says. Problems are collected and thrown
- * together as one 422 `Validation Failed`, each naming its parameter.
+ * Reads `since`, `until`, `page` and `per_page` as metrics-semantics.md says (MetricsQuerySchema). Problems are
+ * collected and thrown together as one 422 `Validation Failed`, each naming its parameter.
  */
 export function parseMetricsQuery(
   q: RawQuery,
@@ -45,35 +68,23 @@ export function parseMetricsQuery(
   docs: string,
 ): MetricsQuery {
   const errors: FieldError[] = [];
-  const single = (name: string): string | undefined => {
+  for (const { name, repeated } of failedParams(checkMetricsQuery, q)) {
+    const message = repeated
+      ? `${name} was given more than once`
+      : name === "since" || name === "until"
+        ? `${name} must be an ISO 8601 timestamp such as 2026-11-01T00:00:00Z or a date such as 2026-11-01`
+        : `${name} must be a whole number of at least 1`;
+    errors.push({ resource: "CopilotMetrics", field: name, code: "invalid", message });
+  }
+  const ok = (name: string) => errors.every((e) => e.field !== name);
+  const day = (name: "since" | "until") => {
     const v = q[name];
-    if (Array.isArray(v)) {
-      errors.push({
-        resource: "CopilotMetrics",
-        field: name,
-        code: "invalid",
-        message: `${name} was given more than once`,
-      });
-      return undefined;
-    }
-    return v;
+    return typeof v === "string" && ok(name) ? parseQueryDay(v) : null;
   };
-  const day = (name: string): string | null => {
-    const v = single(name);
-    if (v === undefined) return null;
-    const d = parseQueryDay(v);
-    if (!d) {
-      errors.push({
-        resource: "CopilotMetrics",
-        field: name,
-        code: "invalid",
-        message: `${name} must be an ISO 8601 timestamp such as 2026-11-01T00:00:00Z or a date such as 2026-11-01`,
-      });
-    }
-    return d;
+  const positive = (name: string, fallback: number) => {
+    const v = q[name];
+    return typeof v === "string" && v !== "" && ok(name) ? Number(v) : fallback;
   };
-  const positive = (name: string, fallback: number): number =>
-    positiveParam(single(name), name, fallback, errors, "CopilotMetrics");
   const since = day("since");
   const until = day("until");
   const page = positive("page", 1);

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
+import { type Static, Type } from "typebox";
 import type { Db } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import { parseRfc3339 } from "../util/time.js";
 import type { AppContext } from "./context.js";
-import { ApiError } from "./errors.js";
 import { localRoutes } from "./local-body.js";
 
 /** Every table that holds data (not the schema's bookkeeping). */
@@ -32,13 +32,11 @@ export async function wipe(db: Db): Promise<void> {
   });
 }
 
-const CLOCK_BODY = {
-  type: "object",
-  required: ["now"],
-  additionalProperties: false,
-  properties: { now: { type: "string", maxLength: 100 } },
-} as const;
-const EMPTY_BODY = { type: "object", additionalProperties: false, properties: {} } as const;
+const ClockBody = Type.Object(
+  { now: Type.String({ maxLength: 100, format: "rfc3339" }) },
+  { additionalProperties: false },
+);
+const EmptyBody = Type.Object({}, { additionalProperties: false });
 
 /**
  * Sandbox controls for tool builders (only with `--sandbox`): `POST /_pilotlog/clock {"now"}` moves the server's
@@ -51,28 +49,17 @@ export function registerSandboxRoutes(app: FastifyInstance, ctx: AppContext): vo
   localRoutes(app, (scope) => {
     scope.post(
       "/_pilotlog/clock",
-      { schema: { body: CLOCK_BODY }, config: { resource: "Clock" } },
+      { schema: { body: ClockBody }, config: { resource: "Clock" } },
       async (req) => {
-        const now = parseRfc3339((req.body as { now: string }).now);
-        if (!now) {
-          throw new ApiError("validation_failed", undefined, {
-            errors: [
-              {
-                resource: "Clock",
-                field: "now",
-                code: "invalid",
-                message: "now must be an RFC 3339 timestamp such as 2026-11-20T12:00:00Z",
-              },
-            ],
-          });
-        }
+        // The schema has checked the format, so parsing succeeds.
+        const now = parseRfc3339((req.body as Static<typeof ClockBody>).now)!;
         sandbox.setNow(now);
         return { now: ctx.clock.now().toISOString() };
       },
     );
     scope.post(
       "/_pilotlog/reset",
-      { schema: { body: EMPTY_BODY }, config: { resource: "Reset" } },
+      { schema: { body: EmptyBody }, config: { resource: "Reset" } },
       async () => {
         await wipe(ctx.db);
         const seeded = await sandbox.reseed?.();

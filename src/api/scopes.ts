@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/db.js";
 import type { EnterprisePolicy, OrgPolicy } from "../directory/model.js";
+import { PATH_NAME_RE } from "../schemas/route.js";
 import { ApiError } from "./errors.js";
 
 export interface ResolvedScope {
@@ -16,7 +17,7 @@ export interface ResolvedScope {
  * before it reaches a query (a NUL byte, say, would be refused by PostgreSQL with an error).
  */
 export function pathName(value: string | undefined): string {
-  if (value === undefined || !/^[A-Za-z0-9._-]{1,100}$/.test(value)) throw new ApiError("not_found");
+  if (value === undefined || !PATH_NAME_RE.test(value)) throw new ApiError("not_found");
   return value;
 }
 

@@ -55,15 +55,9 @@ export interface CustomModelSpec {
   owner: string | null;
 }
 
-export const TOKEN_KINDS = [
-  "classic",
-  "oauth",
-  "fine_grained",
-  "app_user",
-  "app_installation",
-  "ingest",
-] as const;
-export type TokenKind = (typeof TOKEN_KINDS)[number];
+import type { TokenKind } from "../schemas/common.js";
+
+export { TOKEN_KINDS, type TokenKind } from "../schemas/common.js";
 
 export interface TokenSpec {
   /** The secret as written in the file; only its hash is stored. */

@@ -1,22 +1,23 @@
 import type { Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
+import { compile } from "../schemas/ajv.js";
+import {
+  LOGIN_RULE,
+  ORG_BOUND_KINDS,
+  PERSONAL_KINDS,
+  SCOPED_KINDS,
+  TOKEN_KINDS,
+  type TokenKind,
+} from "../schemas/common.js";
 import { closest } from "../util/suggest.js";
 import { parseRfc3339 } from "../util/time.js";
-import { TOKEN_KINDS, type TokenKind } from "./model.js";
 import { KNOWN_PERMISSIONS, KNOWN_SCOPES } from "./token-grants.js";
+import { type NewToken, NewTokenSchema, RevokeTokenSchema } from "./token-schema.js";
 import { hashToken, newTokenSecret } from "./tokens.js";
 
 export class TokenRequestError extends Error {}
 
-export interface NewToken {
-  kind: TokenKind;
-  user: string | null;
-  scopes: string[];
-  resourceOwner: string | null;
-  permissions: Record<string, "read" | "write">;
-  expiresAt: string | null;
-  label: string | null;
-}
+export type { NewToken };
 
 /** What `token list` shows: never the secret, only the first 12 hex digits of its hash as an id. */
 export interface TokenInfo {
@@ -33,25 +34,31 @@ export interface TokenInfo {
   created_at: string;
 }
 
-const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
+const checkNewToken = compile(NewTokenSchema);
 
-/** Checks a token request the way the directory file checks its tokens section. */
+/** Checks a token request the way the directory file checks its tokens section (messages name the flags). */
 export function validateNewToken(t: NewToken): void {
-  if (!(TOKEN_KINDS as readonly string[]).includes(t.kind)) {
+  // The schema says what each field is; the order of the messages below is the order a person fixes them in.
+  const failed = new Set<string>();
+  if (!checkNewToken(t))
+    for (const e of checkNewToken.errors ?? []) {
+      const field =
+        e.instancePath.split("/")[1] ?? String(e.params.additionalProperty ?? e.params.missingProperty);
+      failed.add(field);
+    }
+  if (failed.has("kind")) {
     throw new TokenRequestError(`--kind must be one of ${TOKEN_KINDS.join(", ")}, got "${t.kind}"`);
   }
-  const needsUser =
-    t.kind === "classic" || t.kind === "oauth" || t.kind === "fine_grained" || t.kind === "app_user";
+  const needsUser = PERSONAL_KINDS.includes(t.kind);
   if (needsUser && !t.user) throw new TokenRequestError(`a ${t.kind} token needs --user LOGIN`);
   if (!needsUser && t.user) throw new TokenRequestError(`a ${t.kind} token acts for no user: drop --user`);
-  if (t.user && !LOGIN.test(t.user))
-    throw new TokenRequestError(`--user must be a login (1–39 letters, digits or "-"), got "${t.user}"`);
-  const scoped = t.kind === "classic" || t.kind === "oauth";
-  if (!scoped && t.scopes.length > 0)
+  if (t.user && failed.has("user"))
+    throw new TokenRequestError(`--user must be a login (${LOGIN_RULE}), got "${t.user}"`);
+  if (!SCOPED_KINDS.includes(t.kind) && t.scopes.length > 0)
     throw new TokenRequestError(
       `only classic and oauth tokens have --scopes; use --permissions for ${t.kind}`,
     );
-  const orgBound = t.kind === "fine_grained" || t.kind === "app_user" || t.kind === "app_installation";
+  const orgBound = ORG_BOUND_KINDS.includes(t.kind);
   if (orgBound && !t.resourceOwner)
     throw new TokenRequestError(`a ${t.kind} token acts on one organization: add --resource-owner ORG`);
   if (!orgBound && t.resourceOwner)
@@ -60,10 +67,13 @@ export function validateNewToken(t: NewToken): void {
     );
   if (!orgBound && Object.keys(t.permissions).length > 0)
     throw new TokenRequestError(`only fine_grained and app tokens take --permissions`);
-  if (t.expiresAt && !parseRfc3339(t.expiresAt))
+  if (t.expiresAt && failed.has("expiresAt"))
     throw new TokenRequestError(
       `--expires-at must be an RFC 3339 timestamp such as 2027-01-01T00:00:00Z, got "${t.expiresAt}"`,
     );
+  for (const field of ["scopes", "resourceOwner", "permissions", "label"])
+    if (failed.has(field))
+      throw new TokenRequestError(`${field} is not valid: see \`pilotlog token create --help\``);
   checkGrantNames(t);
 }
 
@@ -152,9 +162,11 @@ export async function listTokens(db: Queryable): Promise<TokenInfo[]> {
   );
 }
 
+const checkRevoke = compile(RevokeTokenSchema);
+
 /** A token id as `token list` shows it: checked before anything is opened. */
 export function checkTokenId(id: string): void {
-  if (!/^[0-9a-f]{6,64}$/.test(id))
+  if (!checkRevoke({ id }))
     throw new TokenRequestError(`a token id is 6 to 64 hex digits as \`token list\` shows them, got "${id}"`);
 }
 

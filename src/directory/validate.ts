@@ -1,40 +1,32 @@
+import type { ErrorObject } from "ajv";
+import { compile, pointerParts } from "../schemas/ajv.js";
+import { ORG_BOUND_KINDS, PERSONAL_KINDS, SCOPED_KINDS, type TokenKind } from "../schemas/common.js";
 import { closest } from "../util/suggest.js";
-import { isDay, parseRfc3339 } from "../util/time.js";
-import {
-  type CustomModelSpec,
-  type DirectoryFile,
-  type DirectoryIssue,
-  type EnterprisePolicy,
-  type EnterpriseSpec,
-  type Grant,
-  type OrgPolicy,
-  type OrgSpec,
-  type TeamSpec,
-  TOKEN_KINDS,
-  type TokenKind,
-  type TokenSpec,
-  type UserSpec,
+import { parseRfc3339 } from "../util/time.js";
+import type {
+  CustomModelSpec,
+  DirectoryFile,
+  DirectoryIssue,
+  EnterpriseSpec,
+  Grant,
+  OrgSpec,
+  TeamSpec,
+  TokenSpec,
+  UserSpec,
 } from "./model.js";
+import {
+  type CustomModelInput,
+  DirectoryFileSchema,
+  type EnterpriseInput,
+  type ErrorNote,
+  type GrantInput,
+  type OrganizationInput,
+  type TeamInput,
+  type TokenInput,
+  type UserInput,
+} from "./schema.js";
 
-type Obj = Record<string, unknown>;
-const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
-const MODEL = /^[A-Za-z0-9._+#-]{1,64}$/;
-/** An e-mail address: one @, a dotted domain, no spaces; at most 254 characters (RFC 5321's path limit). */
-const EMAIL = /^(?=.{3,254}$)[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
-/** A UTF-16 surrogate without its pair (from a `\ud800` escape): not a character, and no UTF-8 can hold it. */
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/** A permission name of a fine-grained token or app: `copilot_business`, `administration`… */
-const PERMISSION = /^[a-z_]{1,64}$/;
+const validateFile = compile(DirectoryFileSchema);
 
 /**
  * What the file holds at a place, for a message: short (a long text is cut, a list or a mapping is named, not
@@ -54,9 +46,6 @@ function show(v: unknown): string {
 /** A key of the file as part of a path or message: cut when long. */
 const keyText = (k: string) => (k.length > 40 ? `${k.slice(0, 40)}…` : k);
 
-/** A date PostgreSQL can store: years 0001 to 9999 (year 0000 does not exist). */
-const storableYear = (y: number) => y >= 1 && y <= 9999;
-
 /** Levenshtein distance, for "did you mean" hints on misspelt fields. */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -71,11 +60,67 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** `["organizations", "0", "login"]` → `organizations[0].login`; the root is `(root)`. */
+function pathText(parts: readonly string[]): string {
+  if (parts.length === 0) return "(root)";
+  return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+type SchemaNode = {
+  "x-error"?: ErrorNote;
+  else?: SchemaNode;
+  then?: SchemaNode;
+  properties?: Record<string, SchemaNode>;
+  enum?: readonly string[];
+};
+
+/** The message a node's note gives a value that does not fit. */
+function reasonOf(note: ErrorNote, v: unknown, node: SchemaNode): string {
+  switch (note.kind) {
+    case "mapping":
+      return `must be a mapping with the fields ${Object.keys(node.properties ?? {}).join(", ")}`;
+    case "list":
+      return "must be a list (YAML `- item` lines or [a, b])";
+    case "login":
+      return `${show(v)} is not a valid ${note.what} (1–39 letters, digits or "-")`;
+    case "day":
+      return `${show(v)} is not a date: write YYYY-MM-DD (years 0001–9999), e.g. 2026-11-10`;
+    case "text":
+      return "must be a text of 1–255 characters without control characters or lone surrogates (\\ud800…\\udfff escapes)";
+    case "one-of":
+      return `must be one of ${(node.enum ?? []).join(", ")}, got ${show(v)}`;
+    case "boolean":
+      return "must be true or false";
+    case "email":
+      return `must be an e-mail address such as mona@example.com, got ${show(v)}`;
+    case "model":
+      return `${show(v)} is not a model name (1–64 letters, digits or ._+#-)`;
+    case "secret":
+      return "must be a secret of 8–255 characters without spaces";
+    case "scope":
+      return `${show(v)} is not a scope such as read:org`;
+    case "permissions":
+      return "must be a mapping such as { copilot_business: read }";
+    case "permission":
+      return `${show(v)} is not a permission name such as copilot_business (lowercase letters and _)`;
+    case "access":
+      return `must be read or write, got ${show(v)}`;
+    case "timestamp":
+      return `${show(v)} is not an RFC 3339 timestamp such as 2027-01-01T00:00:00Z (years 0001–9999 in UTC)`;
+  }
+}
+
+/** The note of a node, looking through the `null`-or-X and string-or-mapping wrappers. */
+const noteOf = (node: SchemaNode | undefined): ErrorNote | undefined =>
+  node?.["x-error"] ?? node?.else?.["x-error"] ?? node?.then?.["x-error"];
+
 /** Walks a parsed file, collecting every problem with its path, and builds the model. */
 export class Checker {
   readonly issues: DirectoryIssue[] = [];
   /** What is valid but probably a mistake (a team member outside the team's organization); `--strict` refuses it. */
   readonly warnings: DirectoryIssue[] = [];
+  /** JSON pointers of values that failed the schema: the model is built around them. */
+  private readonly broken = new Set<string>();
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
   private readonly pendingRefs: {
@@ -93,207 +138,162 @@ export class Checker {
     this.issues.push({ file: this.file, path, reason });
   }
 
-  /** Checks `v` is an object with only `allowed` keys (a misspelt key gets a suggestion). */
-  private object(v: unknown, path: string, allowed: readonly string[]): Obj | null {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) {
-      this.fail(path, `must be a mapping with the fields ${allowed.join(", ")}`);
-      return null;
-    }
-    for (const key of Object.keys(v)) {
-      if (allowed.includes(key)) continue;
-      // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
-      const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
-      this.fail(
-        `${path}.${keyText(key)}`,
-        `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
-      );
-    }
-    return v as Obj;
-  }
-
-  private list(v: unknown, path: string): unknown[] {
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) {
-      this.fail(path, "must be a list (YAML `- item` lines or [a, b])");
-      return [];
-    }
-    return v;
-  }
-
-  private login(v: unknown, path: string, what = "login"): string | null {
-    if (typeof v === "string" && LOGIN.test(v)) return v;
-    this.fail(path, `${show(v)} is not a valid ${what} (1–39 letters, digits or "-")`);
-    return null;
-  }
-
-  private day(v: unknown, path: string): string | null {
-    if (v === undefined || v === null) return null;
-    const s = v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v;
-    if (typeof s === "string" && isDay(s) && storableYear(Number(s.slice(0, 4)))) return s;
-    this.fail(path, `${show(v)} is not a date: write YYYY-MM-DD (years 0001–9999), e.g. 2026-11-10`);
-    return null;
-  }
-
-  private str(v: unknown, path: string, fallback: string): string {
-    if (v === undefined || v === null) return fallback;
-    // Control characters (NUL above all) cannot be stored in PostgreSQL text and have no place in a name; a lone
-    // surrogate would be stored as U+FFFD, so the same file would change the name on every apply.
-    if (
-      typeof v === "string" &&
-      v.length > 0 &&
-      v.length <= 255 &&
-      !hasControlCharacter(v) &&
-      !LONE_SURROGATE.test(v)
-    )
-      return v;
-    this.fail(
-      path,
-      "must be a text of 1–255 characters without control characters or lone surrogates (\\ud800…\\udfff escapes)",
-    );
-    return fallback;
-  }
-
-  private oneOf<T extends string>(v: unknown, path: string, values: readonly T[], fallback: T): T {
-    if (v === undefined || v === null) return fallback;
-    if (typeof v === "string" && (values as readonly string[]).includes(v)) return v as T;
-    this.fail(path, `must be one of ${values.join(", ")}, got ${show(v)}`);
-    return fallback;
-  }
-
-  private grants(v: unknown, path: string, seats = false): Grant[] {
-    const out: Grant[] = [];
-    this.list(v, path).forEach((item, i) => {
-      const p = `${path}[${i}]`;
-      if (typeof item === "string") {
-        const login = this.login(item, p);
-        if (login) out.push({ login, since: null, until: null });
-        return;
+  /** Turns ajv's errors into the file's messages, one per place, and remembers which values are unusable. */
+  private schemaIssues(errors: readonly ErrorObject[]): void {
+    const seen = new Set<string>();
+    const add = (parts: string[], reason: string) => {
+      const path = pathText(parts);
+      if (seen.has(`${path}\u0000${reason}`)) return;
+      seen.add(`${path}\u0000${reason}`);
+      this.fail(path, reason);
+    };
+    for (const e of errors) {
+      const parts = pointerParts(e.instancePath);
+      const node = e.parentSchema as SchemaNode | undefined;
+      if (e.keyword === "if" || e.keyword === "propertyNames") continue;
+      if (e.keyword === "additionalProperties") {
+        const key = String(e.params.additionalProperty);
+        const allowed = Object.keys(node?.properties ?? {});
+        // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
+        const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
+        add(
+          parts.length === 0 ? [`(root).${keyText(key)}`] : [...parts, keyText(key)],
+          `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
+        );
+        continue;
       }
-      const o = this.object(
-        item,
-        p,
-        seats ? ["login", "since", "until", "assigning_team"] : ["login", "since", "until"],
-      );
-      if (!o) return;
-      const login = this.login(o.login, `${p}.login`);
-      const team =
-        o.assigning_team === undefined
-          ? undefined
-          : this.login(o.assigning_team, `${p}.assigning_team`, "team slug");
-      const since = this.day(o.since, `${p}.since`);
-      const until = this.day(o.until, `${p}.until`);
+      if (e.keyword === "required") {
+        const field = String(e.params.missingProperty);
+        const child = node?.properties?.[field];
+        const note = noteOf(child);
+        this.broken.add(`${e.instancePath}/${field}`);
+        add([...parts, field], note ? reasonOf(note, undefined, child!) : `"${field}" is required`);
+        continue;
+      }
+      const note = node?.["x-error"];
+      if (e.propertyName !== undefined) {
+        this.broken.add(e.instancePath);
+        add([...parts, keyText(e.propertyName)], reasonOf({ kind: "permission" }, e.propertyName, {}));
+        continue;
+      }
+      this.broken.add(e.instancePath);
+      add(parts, note ? reasonOf(note, e.data, node!) : `${show(e.data)} ${e.message ?? "is invalid"}`);
+    }
+  }
+
+  /** Whether the value at these path parts passed the schema (its parents are checked by the caller). */
+  private ok(...parts: (string | number)[]): boolean {
+    // A valid file (the usual case) builds no pointers.
+    if (this.broken.size === 0) return true;
+    return !this.broken.has(parts.length === 0 ? "" : `/${parts.join("/")}`);
+  }
+
+  /** The items of a list that passed the schema, with their index; nothing when the list itself did not. */
+  private items<T>(v: T[] | null | undefined, ...at: (string | number)[]): [T, number][] {
+    if (!Array.isArray(v) || !this.ok(...at)) return [];
+    return v.map((x, i) => [x, i] as [T, number]).filter(([, i]) => this.ok(...at, i));
+  }
+
+  /** A field's value when it passed the schema, else undefined. */
+  private field<T>(v: T, ...at: (string | number)[]): T | undefined {
+    return this.ok(...at) ? v : undefined;
+  }
+
+  private grants(v: GrantInput[] | null | undefined, at: (string | number)[]): Grant[] {
+    const out: Grant[] = [];
+    for (const [item, i] of this.items(v, ...at)) {
+      if (typeof item === "string") {
+        out.push({ login: item, since: null, until: null });
+        continue;
+      }
+      const login = this.field(item.login, ...at, i, "login");
+      const team = this.field(item.assigning_team, ...at, i, "assigning_team");
+      const since = this.field(item.since, ...at, i, "since") ?? null;
+      const until = this.field(item.until, ...at, i, "until") ?? null;
       if (since && until && until < since)
-        this.fail(`${p}.until`, `${until} is before since ${since}: until must be on or after since`);
+        this.fail(
+          pathText([...at, i, "until"].map(String)),
+          `${until} is before since ${since}: until must be on or after since`,
+        );
       if (login) out.push({ login, since, until, ...(team ? { assigningTeam: team.toLowerCase() } : {}) });
-    });
+    }
     return out;
   }
 
-  private teams(v: unknown, path: string): TeamSpec[] {
+  private teams(v: TeamInput[] | null | undefined, at: (string | number)[]): TeamSpec[] {
     const seen = new Set<string>();
     const out: TeamSpec[] = [];
-    this.list(v, path).forEach((item, i) => {
-      const p = `${path}[${i}]`;
-      const o = this.object(item, p, ["slug", "name", "members"]);
-      if (!o) return;
-      const slug = this.login(o.slug, `${p}.slug`, "team slug");
-      if (slug && seen.has(slug.toLowerCase()))
-        this.fail(`${p}.slug`, `team "${slug}" appears twice here: merge the two entries`);
-      if (!slug) return;
+    for (const [o, i] of this.items(v, ...at)) {
+      const slug = this.field(o.slug, ...at, i, "slug");
+      if (!slug) continue;
+      if (seen.has(slug.toLowerCase()))
+        this.fail(
+          pathText([...at, i, "slug"].map(String)),
+          `team "${slug}" appears twice here: merge the two entries`,
+        );
       seen.add(slug.toLowerCase());
       out.push({
         slug: slug.toLowerCase(),
-        name: this.str(o.name, `${p}.name`, slug),
-        members: this.grants(o.members, `${p}.members`),
+        name: this.field(o.name, ...at, i, "name") ?? slug,
+        members: this.grants(o.members, [...at, i, "members"]),
       });
-    });
+    }
     return out;
   }
 
-  private enterprise(item: unknown, p: string): EnterpriseSpec | null {
-    const o = this.object(item, p, [
-      "slug",
-      "name",
-      "copilot_metrics_policy",
-      "owners",
-      "billing_managers",
-      "seats",
-      "members",
-      "teams",
-    ]);
-    if (!o) return null;
-    const slug = this.login(o.slug, `${p}.slug`, "enterprise slug");
+  private enterprise(o: EnterpriseInput, i: number): EnterpriseSpec | null {
+    const at = ["enterprises", i] as const;
+    const p = pathText(at.map(String));
+    const slug = this.field(o.slug, ...at, "slug");
     if (slug && this.enterprises.has(slug.toLowerCase()))
       this.fail(`${p}.slug`, `enterprise "${slug}" appears twice: merge the two entries`);
     if (slug) this.enterprises.add(slug.toLowerCase());
     const spec: EnterpriseSpec = {
       slug: (slug ?? "").toLowerCase(),
-      name: this.str(o.name, `${p}.name`, slug ?? ""),
-      policy: this.oneOf<EnterprisePolicy>(
-        o.copilot_metrics_policy,
-        `${p}.copilot_metrics_policy`,
-        ["enabled", "disabled", "no_policy"],
-        "no_policy",
-      ),
-      owners: this.grants(o.owners, `${p}.owners`),
-      billingManagers: this.grants(o.billing_managers, `${p}.billing_managers`),
-      seats: this.grants(o.seats, `${p}.seats`),
-      members: this.grants(o.members, `${p}.members`),
-      teams: this.teams(o.teams, `${p}.teams`),
+      name: this.field(o.name, ...at, "name") ?? slug ?? "",
+      policy: this.field(o.copilot_metrics_policy, ...at, "copilot_metrics_policy") ?? "no_policy",
+      owners: this.grants(o.owners, [...at, "owners"]),
+      billingManagers: this.grants(o.billing_managers, [...at, "billing_managers"]),
+      seats: this.grants(o.seats, [...at, "seats"]),
+      members: this.grants(o.members, [...at, "members"]),
+      teams: this.teams(o.teams, [...at, "teams"]),
     };
     return slug ? spec : null;
   }
 
-  private organization(item: unknown, p: string): OrgSpec | null {
-    const o = this.object(item, p, [
-      "login",
-      "name",
-      "enterprise",
-      "copilot_metrics_policy",
-      "owners",
-      "members",
-      "seats",
-      "teams",
-    ]);
-    if (!o) return null;
-    const login = this.login(o.login, `${p}.login`, "organization login");
+  private organization(o: OrganizationInput, i: number): OrgSpec | null {
+    const at = ["organizations", i] as const;
+    const p = pathText(at.map(String));
+    const login = this.field(o.login, ...at, "login");
     if (login && this.orgs.has(login.toLowerCase()))
       this.fail(
         `${p}.login`,
         `organization "${login}" appears twice (logins are case-insensitive): merge the two entries`,
       );
     if (login) this.orgs.add(login.toLowerCase());
-    let enterprise: string | null = null;
-    if (o.enterprise !== undefined && o.enterprise !== null) {
-      enterprise = this.login(o.enterprise, `${p}.enterprise`, "enterprise slug")?.toLowerCase() ?? null;
-      if (enterprise)
-        this.pendingRefs.push({ path: `${p}.enterprise`, kind: "enterprise", name: enterprise });
-    }
+    const enterprise = this.field(o.enterprise, ...at, "enterprise")?.toLowerCase() ?? null;
+    if (enterprise) this.pendingRefs.push({ path: `${p}.enterprise`, kind: "enterprise", name: enterprise });
     const spec: OrgSpec = {
       login: login ?? "",
-      name: this.str(o.name, `${p}.name`, login ?? ""),
+      name: this.field(o.name, ...at, "name") ?? login ?? "",
       enterprise,
-      policy: this.oneOf<OrgPolicy>(
-        o.copilot_metrics_policy,
-        `${p}.copilot_metrics_policy`,
-        ["enabled", "disabled"],
-        "enabled",
-      ),
-      owners: this.grants(o.owners, `${p}.owners`),
-      members: this.grants(o.members, `${p}.members`),
-      seats: this.grants(o.seats, `${p}.seats`, true),
-      teams: this.teams(o.teams, `${p}.teams`),
+      policy: this.field(o.copilot_metrics_policy, ...at, "copilot_metrics_policy") ?? "enabled",
+      owners: this.grants(o.owners, [...at, "owners"]),
+      members: this.grants(o.members, [...at, "members"]),
+      seats: this.grants(o.seats, [...at, "seats"]),
+      teams: this.teams(o.teams, [...at, "teams"]),
     };
     this.teamMembersOutside(spec, p);
     const teamSlugs = new Set(spec.teams.map((t) => t.slug));
-    spec.seats.forEach((g, i) => {
-      if (g.assigningTeam && !teamSlugs.has(g.assigningTeam)) {
+    for (const [g, s] of this.items(o.seats, ...at, "seats")) {
+      const team =
+        typeof g === "string" ? undefined : this.field(g.assigning_team, ...at, "seats", s, "assigning_team");
+      if (team && !teamSlugs.has(team.toLowerCase()))
         this.fail(
-          `${p}.seats[${i}].assigning_team`,
-          `no team "${g.assigningTeam}" in this organization's teams: add it under teams`,
+          `${p}.seats[${s}].assigning_team`,
+          `no team "${team.toLowerCase()}" in this organization's teams: add it under teams`,
         );
-      }
-    });
+    }
     return login ? spec : null;
   }
 
@@ -317,103 +317,68 @@ export class Checker {
     });
   }
 
-  private user(
-    item: unknown,
-    p: string,
-    seen: Set<string>,
-    emailsSeen: Map<string, string>,
-  ): UserSpec | null {
-    const o = this.object(item, p, ["login", "telemetry", "emails"]);
-    if (!o) return null;
-    const login = this.login(o.login, `${p}.login`);
+  private user(o: UserInput, i: number, seen: Set<string>, emailsSeen: Map<string, string>): UserSpec | null {
+    const at = ["users", i] as const;
+    const p = pathText(at.map(String));
+    const login = this.field(o.login, ...at, "login");
     if (login && seen.has(login.toLowerCase()))
       this.fail(
         `${p}.login`,
         `user "${login}" appears twice (logins are case-insensitive): merge the two entries`,
       );
     if (login) seen.add(login.toLowerCase());
-    if (o.telemetry !== undefined && typeof o.telemetry !== "boolean")
-      this.fail(`${p}.telemetry`, "must be true or false");
     const emails: string[] = [];
-    this.list(o.emails, `${p}.emails`).forEach((e, i) => {
-      const path = `${p}.emails[${i}]`;
-      if (typeof e !== "string" || !EMAIL.test(e) || hasControlCharacter(e)) {
-        this.fail(path, `must be an e-mail address such as mona@example.com, got ${show(e)}`);
-        return;
-      }
+    for (const [e, j] of this.items(o.emails, ...at, "emails")) {
       const lower = e.toLowerCase();
       const owner = emailsSeen.get(lower);
       if (owner !== undefined) {
         this.fail(
-          path,
+          `${p}.emails[${j}]`,
           `${e} is listed for ${owner} already (e-mails are case-insensitive): an address belongs to one user`,
         );
-        return;
+        continue;
       }
       if (login) emailsSeen.set(lower, login);
       emails.push(lower);
-    });
+    }
     return login ? { login, telemetry: o.telemetry !== false, emails } : null;
   }
 
-  private model(item: unknown, p: string, seen: Set<string>): CustomModelSpec | null {
-    const o = this.object(item, p, ["name", "training_date", "owner"]);
-    if (!o) return null;
-    if (typeof o.name !== "string" || !MODEL.test(o.name)) {
-      this.fail(`${p}.name`, `${show(o.name)} is not a model name (1–64 letters, digits or ._+#-)`);
-      return null;
-    }
-    if (seen.has(o.name))
-      this.fail(`${p}.name`, `custom model "${o.name}" appears twice: merge the two entries`);
-    seen.add(o.name);
-    let owner: string | null = null;
-    if (o.owner !== undefined && o.owner !== null) {
-      owner = this.login(o.owner, `${p}.owner`, "organization or enterprise");
-      if (owner) this.pendingRefs.push({ path: `${p}.owner`, kind: "owner", name: owner.toLowerCase() });
-    }
-    return { name: o.name, trainingDate: this.day(o.training_date, `${p}.training_date`), owner };
+  private model(o: CustomModelInput, i: number, seen: Set<string>): CustomModelSpec | null {
+    const at = ["custom_models", i] as const;
+    const p = pathText(at.map(String));
+    const name = this.field(o.name, ...at, "name");
+    if (name === undefined) return null;
+    if (seen.has(name)) this.fail(`${p}.name`, `custom model "${name}" appears twice: merge the two entries`);
+    seen.add(name);
+    const owner = this.field(o.owner, ...at, "owner") ?? null;
+    if (owner) this.pendingRefs.push({ path: `${p}.owner`, kind: "owner", name: owner.toLowerCase() });
+    return { name, trainingDate: this.field(o.training_date, ...at, "training_date") ?? null, owner };
   }
 
-  private token(item: unknown, p: string, seen: Set<string>): TokenSpec | null {
-    const o = this.object(item, p, [
-      "token",
-      "user",
-      "kind",
-      "scopes",
-      "resource_owner",
-      "permissions",
-      "expires_at",
-    ]);
-    if (!o) return null;
-    const secret = typeof o.token === "string" && /^\S{8,255}$/.test(o.token) ? o.token : null;
-    if (!secret) this.fail(`${p}.token`, "must be a secret of 8–255 characters without spaces");
-    else if (seen.has(secret))
+  /** The fields a token of its kind has (spec/directory-file.md), checked once the schema has passed. */
+  private token(o: TokenInput, i: number, seen: Set<string>): TokenSpec | null {
+    const at = ["tokens", i] as const;
+    const p = pathText(at.map(String));
+    const secret = this.field(o.token, ...at, "token");
+    if (secret !== undefined && seen.has(secret))
       this.fail(`${p}.token`, "this secret is used twice: every token needs its own");
-    if (secret) seen.add(secret);
-    if (!(TOKEN_KINDS as readonly unknown[]).includes(o.kind)) {
-      this.fail(`${p}.kind`, `must be one of ${TOKEN_KINDS.join(", ")}, got ${show(o.kind)}`);
-      return null;
-    }
-    const kind = o.kind as TokenKind;
-    const personal = kind === "classic" || kind === "oauth" || kind === "fine_grained" || kind === "app_user";
-    const orgBound = kind === "fine_grained" || kind === "app_user" || kind === "app_installation";
+    if (secret !== undefined) seen.add(secret);
+    const kind: TokenKind | undefined = this.field(o.kind, ...at, "kind");
+    if (kind === undefined) return null;
+    const personal = PERSONAL_KINDS.includes(kind);
+    const orgBound = ORG_BOUND_KINDS.includes(kind);
     let user: string | null = null;
     if (personal && o.user === undefined)
       this.fail(`${p}.user`, `a ${kind} token needs the login of the user it acts for`);
-    else if (personal) user = this.login(o.user, `${p}.user`);
+    else if (personal) user = this.field(o.user, ...at, "user") ?? null;
     else if (o.user !== undefined) this.fail(`${p}.user`, `a ${kind} token acts for no user: remove "user"`);
-    const scopes: string[] = [];
-    if (o.scopes !== undefined) {
-      if (kind !== "classic" && kind !== "oauth")
-        this.fail(
-          `${p}.scopes`,
-          `only classic and oauth tokens have scopes; a ${kind} token has ${orgBound ? "permissions" : "none"}`,
-        );
-      this.list(o.scopes, `${p}.scopes`).forEach((s, i) => {
-        if (typeof s === "string" && /^[a-z_:]{1,64}$/.test(s)) scopes.push(s);
-        else this.fail(`${p}.scopes[${i}]`, `${show(s)} is not a scope such as read:org`);
-      });
-    }
+    if (o.scopes !== undefined && !SCOPED_KINDS.includes(kind))
+      this.fail(
+        `${p}.scopes`,
+        `only classic and oauth tokens have scopes; a ${kind} token has ${orgBound ? "permissions" : "none"}`,
+      );
+    const scopes = this.items(o.scopes, ...at, "scopes").map(([s]) => s);
     let resourceOwner: string | null = null;
     if (orgBound) {
       if (o.resource_owner === undefined)
@@ -421,7 +386,7 @@ export class Checker {
           `${p}.resource_owner`,
           `a ${kind} token acts on one organization: name it in resource_owner`,
         );
-      else resourceOwner = this.login(o.resource_owner, `${p}.resource_owner`, "organization login");
+      else resourceOwner = this.field(o.resource_owner, ...at, "resource_owner") ?? null;
       if (resourceOwner)
         this.pendingRefs.push({
           path: `${p}.resource_owner`,
@@ -433,42 +398,20 @@ export class Checker {
         `${p}.resource_owner`,
         `only fine_grained, app_user and app_installation tokens have a resource_owner`,
       );
-    const permissions: Record<string, "read" | "write"> = {};
+    let permissions: Record<string, "read" | "write"> = {};
     if (o.permissions !== undefined) {
       if (!orgBound)
         this.fail(
           `${p}.permissions`,
           "only fine_grained, app_user and app_installation tokens have permissions; classic and oauth tokens have scopes",
         );
-      else if (typeof o.permissions !== "object" || o.permissions === null || Array.isArray(o.permissions))
-        this.fail(`${p}.permissions`, "must be a mapping such as { copilot_business: read }");
-      else
-        for (const [k, v] of Object.entries(o.permissions)) {
-          // Stored as jsonb: a NUL (or any odd key) would fail there, after validation said yes.
-          if (!PERMISSION.test(k))
-            this.fail(
-              `${p}.permissions.${keyText(k)}`,
-              `${show(k)} is not a permission name such as copilot_business (lowercase letters and _)`,
-            );
-          else if (v === "read" || v === "write") permissions[k] = v;
-          else this.fail(`${p}.permissions.${k}`, `must be read or write, got ${show(v)}`);
-        }
+      else permissions = { ...(this.field(o.permissions, ...at, "permissions") ?? {}) };
     }
-    let expiresAt: string | null = null;
-    if (o.expires_at !== undefined && o.expires_at !== null) {
-      const s =
-        o.expires_at instanceof Date && !Number.isNaN(o.expires_at.getTime())
-          ? o.expires_at.toISOString()
-          : o.expires_at;
-      const at = typeof s === "string" ? parseRfc3339(s) : null;
-      if (at && storableYear(at.getUTCFullYear())) expiresAt = at.toISOString();
-      else
-        this.fail(
-          `${p}.expires_at`,
-          `${show(o.expires_at)} is not an RFC 3339 timestamp such as 2027-01-01T00:00:00Z (years 0001–9999 in UTC)`,
-        );
-    }
-    return secret ? { token: secret, user, kind, scopes, resourceOwner, permissions, expiresAt } : null;
+    const expires = this.field(o.expires_at, ...at, "expires_at");
+    const expiresAt = expires ? parseRfc3339(expires)!.toISOString() : null;
+    return secret !== undefined
+      ? { token: secret, user, kind, scopes, resourceOwner, permissions, expiresAt }
+      : null;
   }
 
   /** Validates the whole file. */
@@ -481,28 +424,23 @@ export class Checker {
       tokens: [],
     };
     if (raw === null || raw === undefined) return empty;
-    const o = this.object(raw, "(root)", [
-      "enterprises",
-      "organizations",
-      "users",
-      "custom_models",
-      "tokens",
-    ]);
-    if (!o) return empty;
-    const each = <T>(key: string, fn: (item: unknown, path: string) => T | null): T[] =>
-      this.list(o[key], key)
-        .map((item, i) => fn(item, `${key}[${i}]`))
-        .filter((x): x is T => x !== null);
+    if (!validateFile(raw)) this.schemaIssues(validateFile.errors ?? []);
+    if (!this.ok()) return empty;
+    const o = raw as import("./schema.js").DirectoryFileInput;
     const models = new Set<string>();
     const secrets = new Set<string>();
     const users = new Set<string>();
     const emails = new Map<string, string>();
+    const each = <I, T>(v: I[] | null | undefined, key: string, fn: (item: I, i: number) => T | null): T[] =>
+      this.items(v, key)
+        .map(([item, i]) => fn(item, i))
+        .filter((x): x is T => x !== null);
     const file: DirectoryFile = {
-      enterprises: each("enterprises", (x, p) => this.enterprise(x, p)),
-      organizations: each("organizations", (x, p) => this.organization(x, p)),
-      users: each("users", (x, p) => this.user(x, p, users, emails)),
-      customModels: each("custom_models", (x, p) => this.model(x, p, models)),
-      tokens: each("tokens", (x, p) => this.token(x, p, secrets)),
+      enterprises: each(o.enterprises, "enterprises", (x, i) => this.enterprise(x, i)),
+      organizations: each(o.organizations, "organizations", (x, i) => this.organization(x, i)),
+      users: each(o.users, "users", (x, i) => this.user(x, i, users, emails)),
+      customModels: each(o.custom_models, "custom_models", (x, i) => this.model(x, i, models)),
+      tokens: each(o.tokens, "tokens", (x, i) => this.token(x, i, secrets)),
     };
     for (const ref of this.pendingRefs) {
       const isEnt = this.enterprises.has(ref.name) || this.known.enterprises.has(ref.name);

@@ -1,12 +1,13 @@
+import { LOGIN_RE, NAME_RE, REPOSITORY_RE } from "../schemas/common.js";
 import { parseRfc3339 } from "../util/time.js";
 import { CHAT_MODES, type ChatMode, EVENT_TYPES, type EventType, type TelemetryEvent } from "./event.js";
 
 export type Validation = { ok: true; event: TelemetryEvent } | { ok: false; message: string; id?: string };
 
-const NAME = /^[A-Za-z0-9._+#-]{1,64}$/;
-const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
-/** GitHub's names: owner as a login, name of letters, digits and `._-` but never `.` or `..` (path segments). */
-const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
+// The shared rules (src/schemas/common.ts), tested directly: this hot path keeps its hand-written checks.
+const NAME = NAME_RE;
+const LOGIN = LOGIN_RE;
+const REPOSITORY = REPOSITORY_RE;
 const FUTURE_MS = 5 * 60_000;
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const MODES: ReadonlySet<string> = new Set(CHAT_MODES);

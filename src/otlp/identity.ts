@@ -1,10 +1,10 @@
 import type { Queryable } from "../db/db.js";
+import { LOGIN_RE } from "../schemas/common.js";
 import type { Lookup } from "./match.js";
 
 /** Who the request's items may belong to: the token's user, or (an ingest token) whoever each item names. */
 export type Sender = { kind: "user"; login: string } | { kind: "relay" };
 
-const LOGIN = /^[A-Za-z0-9-]{1,39}$/;
 const LOGIN_ATTRS = ["enduser.id", "github.login"] as const;
 
 /** The identity an item carries: a login, an e-mail to look up, or why it has none. */
@@ -20,7 +20,7 @@ export function claimOf(sender: Sender, look: Lookup): Claim {
   for (const key of LOGIN_ATTRS) {
     const v = look(key);
     if (v === undefined || v === "") continue;
-    if (typeof v !== "string" || !LOGIN.test(v))
+    if (typeof v !== "string" || !LOGIN_RE.test(v))
       return {
         error: `${key} ${JSON.stringify(String(v)).slice(0, 60)} is not a GitHub login (1–39 letters, digits or "-")`,
       };

@@ -5,7 +5,9 @@ import { countRequest } from "../api/metrics-route.js";
 import { requestOrigin } from "../api/origin.js";
 import { policyAllows, type ResolvedScope } from "../api/scopes.js";
 import { DEFAULT_RETENTION_DAYS } from "../rollup/process.js";
-import { addDays, isDay, utcDay } from "../util/time.js";
+import { compile } from "../schemas/ajv.js";
+import { handlerSchema, pathParams, ReportDayQuery } from "../schemas/route.js";
+import { addDays, utcDay } from "../util/time.js";
 import { decideReport } from "./access.js";
 import { availableDays, describeDays } from "./availability.js";
 import { type FileIdentity, linkSecret, signLink } from "./links.js";
@@ -85,7 +87,11 @@ const daysCache = new WeakMap<AppContext, { key: string; days: string[] }>();
  */
 export function registerReportRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const r of ROUTES) {
-    app.get(r.path, { config: { docs: DOC[r.level] } }, (req, reply) =>
+    const schema = handlerSchema({
+      params: pathParams(r.level === "org" ? "org" : "enterprise"),
+      ...(r.report.endsWith("1-day") ? { querystring: ReportDayQuery } : {}),
+    });
+    app.get(r.path, { config: { docs: DOC[r.level] }, ...schema }, (req, reply) =>
       serveReport(ctx, r.level, r.report, req, reply),
     );
   }
@@ -166,7 +172,9 @@ async function serveReport(
     : { download_links: links, report_start_day: first, report_end_day: last };
 }
 
-/** The `day` query parameter: required, one value, `YYYY-MM-DD`; a 422 naming it otherwise. */
+const checkDay = compile(ReportDayQuery);
+
+/** The `day` query parameter (ReportDayQuery): required, one value, `YYYY-MM-DD`; a 422 naming it otherwise. */
 function dayParam(q: Record<string, unknown>, docs: string): string {
   const v = q.day;
   if (v === undefined || v === "")
@@ -181,7 +189,7 @@ function dayParam(q: Record<string, unknown>, docs: string): string {
         },
       ],
     });
-  if (typeof v !== "string" || !isDay(v))
+  if (!checkDay(q))
     throw new ApiError("validation_failed", undefined, {
       documentationUrl: docs,
       errors: [
@@ -193,7 +201,7 @@ function dayParam(q: Record<string, unknown>, docs: string): string {
         },
       ],
     });
-  return v;
+  return v as string;
 }
 
 async function processedDays(ctx: AppContext, generation: string, today: string, retention: number) {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { ApiError, type FieldError } from "../errors.js";
 import { etagMatches } from "../github.js";
 import { requestOrigin, requestUrl } from "../origin.js";
-import { linkHeader, positiveParam } from "../query.js";
+import { linkHeader, pageParams } from "../query.js";
 
 /** `page` and `per_page` as GitHub reads them on list endpoints (per_page at most 100). */
 export function pageOf(
@@ -13,10 +13,8 @@ export function pageOf(
 ): { page: number; perPage: number } {
   const q = req.query as Record<string, string | string[] | undefined>;
   const errors: FieldError[] = [];
-  const read = (name: string, fallback: number) =>
-    positiveParam(q[name], name, fallback, errors, "Pagination");
-  const page = read("page", 1);
-  const perPage = Math.min(read("per_page", defaultPerPage), 100);
+  const { page, perPage: asked } = pageParams(q, { page: 1, perPage: defaultPerPage }, errors, "Pagination");
+  const perPage = Math.min(asked, 100);
   if (errors.length) throw new ApiError("validation_failed", undefined, { errors, documentationUrl: docs });
   return { page, perPage };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Queryable } from "../../db/db.js";
+import { handlerSchema, PaginationQuery, pathParams } from "../../schemas/route.js";
 import { utcDay } from "../../util/time.js";
 import type { Need } from "../access.js";
 import { type AppContext, lagTolerantReader } from "../context.js";
@@ -116,45 +117,59 @@ function seatDetail(base: string, s: SeatRow, withOrg: boolean, today: string) {
 
 /** Copilot seat endpoints: billing summary, seat lists for an organization and an enterprise, one member's seat. */
 export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get("/orgs/:org/copilot/billing", { config: { docs: DOCS.billing } }, async (req, reply) => {
-    const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.billing);
-    const today = utcDay(ctx.clock.now());
-    const rows = await seats(await lagTolerantReader(ctx), "org", [org.id], today);
-    const since = `${today.slice(0, 7)}-01`;
-    const active = rows.filter((r) => r.last_at && r.last_at.slice(0, 10) >= since).length;
-    return sendJson(req, reply, {
-      seat_breakdown: {
-        total: rows.length,
-        added_this_cycle: rows.filter((r) => r.since && r.since >= since).length,
-        pending_invitation: 0,
-        pending_cancellation: rows.filter((r) => r.until).length,
-        active_this_cycle: active,
-        inactive_this_cycle: rows.length - active,
-      },
-      public_code_suggestions: "allow",
-      ide_chat: "enabled",
-      platform_chat: "enabled",
-      cli: "enabled",
-      seat_management_setting: "assign_selected",
-      plan_type: "business",
-    });
-  });
+  app.get(
+    "/orgs/:org/copilot/billing",
+    { config: { docs: DOCS.billing }, ...handlerSchema({ params: pathParams("org") }) },
+    async (req, reply) => {
+      const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.billing);
+      const today = utcDay(ctx.clock.now());
+      const rows = await seats(await lagTolerantReader(ctx), "org", [org.id], today);
+      const since = `${today.slice(0, 7)}-01`;
+      const active = rows.filter((r) => r.last_at && r.last_at.slice(0, 10) >= since).length;
+      return sendJson(req, reply, {
+        seat_breakdown: {
+          total: rows.length,
+          added_this_cycle: rows.filter((r) => r.since && r.since >= since).length,
+          pending_invitation: 0,
+          pending_cancellation: rows.filter((r) => r.until).length,
+          active_this_cycle: active,
+          inactive_this_cycle: rows.length - active,
+        },
+        public_code_suggestions: "allow",
+        ide_chat: "enabled",
+        platform_chat: "enabled",
+        cli: "enabled",
+        seat_management_setting: "assign_selected",
+        plan_type: "business",
+      });
+    },
+  );
 
-  app.get("/orgs/:org/copilot/billing/seats", { config: { docs: DOCS.seats } }, async (req, reply) => {
-    const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.seats);
-    const p = pageOf(req, 50, DOCS.seats);
-    const today = utcDay(ctx.clock.now());
-    const rows = await seats(await lagTolerantReader(ctx), "org", [org.id], today);
-    const base = baseUrl(req);
-    return sendJson(req, reply, {
-      total_seats: rows.length,
-      seats: pageItems(req, reply, rows, p).map((s) => seatDetail(base, s, false, today)),
-    });
-  });
+  app.get(
+    "/orgs/:org/copilot/billing/seats",
+    {
+      config: { docs: DOCS.seats },
+      ...handlerSchema({ params: pathParams("org"), querystring: PaginationQuery }),
+    },
+    async (req, reply) => {
+      const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.seats);
+      const p = pageOf(req, 50, DOCS.seats);
+      const today = utcDay(ctx.clock.now());
+      const rows = await seats(await lagTolerantReader(ctx), "org", [org.id], today);
+      const base = baseUrl(req);
+      return sendJson(req, reply, {
+        total_seats: rows.length,
+        seats: pageItems(req, reply, rows, p).map((s) => seatDetail(base, s, false, today)),
+      });
+    },
+  );
 
   app.get(
     "/enterprises/:enterprise/copilot/billing/seats",
-    { config: { docs: DOCS.entSeats } },
+    {
+      config: { docs: DOCS.entSeats },
+      ...handlerSchema({ params: pathParams("enterprise"), querystring: PaginationQuery }),
+    },
     async (req, reply) => {
       const ent = await enterpriseFor(ctx, req, reply, ENT_ADMIN, DOCS.entSeats);
       const p = pageOf(req, 50, DOCS.entSeats);
@@ -168,17 +183,21 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get("/orgs/:org/members/:username/copilot", { config: { docs: DOCS.member } }, async (req, reply) => {
-    const params = req.params as { org: string; username: string };
-    const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.member);
-    const today = utcDay(ctx.clock.now());
-    const [row] = await seats(
-      await lagTolerantReader(ctx),
-      "member",
-      [org.id, pathName(params.username)],
-      today,
-    );
-    if (!row) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.member });
-    return sendJson(req, reply, seatDetail(baseUrl(req), row, true, today));
-  });
+  app.get(
+    "/orgs/:org/members/:username/copilot",
+    { config: { docs: DOCS.member }, ...handlerSchema({ params: pathParams("org", "username") }) },
+    async (req, reply) => {
+      const params = req.params as { org: string; username: string };
+      const org = await orgFor(ctx, req, reply, ORG_ADMIN, DOCS.member);
+      const today = utcDay(ctx.clock.now());
+      const [row] = await seats(
+        await lagTolerantReader(ctx),
+        "member",
+        [org.id, pathName(params.username)],
+        today,
+      );
+      if (!row) throw new ApiError("not_found", "Not Found", { documentationUrl: DOCS.member });
+      return sendJson(req, reply, seatDetail(baseUrl(req), row, true, today));
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { handlerSchema, PaginationQuery, pathParams } from "../../schemas/route.js";
 import { utcDay } from "../../util/time.js";
 import type { Need } from "../access.js";
 import { type AppContext, lagTolerantReader } from "../context.js";
@@ -37,29 +38,39 @@ const VALID = "(g.since IS NULL OR g.since <= $1::date) AND (g.until IS NULL OR 
 
 /** Teams and members of organizations and enterprises, and the token's own user and organizations. */
 export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get("/orgs/:org/teams", { config: { docs: DOCS.teams } }, async (req, reply) => {
-    const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.teams);
-    const rows = await (await lagTolerantReader(ctx)).query<{
-      id: number;
-      slug: string;
-      name: string;
-      login: string;
-    }>(
-      "SELECT t.id, t.slug, t.name, o.login FROM teams t JOIN organizations o ON o.id = t.org_id WHERE t.org_id = $1 ORDER BY t.slug",
-      [org.id],
-    );
-    const base = baseUrl(req);
-    const page = pageItems(req, reply, rows, pageOf(req, 30, DOCS.teams));
-    return sendJson(
-      req,
-      reply,
-      page.map((t) => team(base, { id: org.id, login: t.login }, t)),
-    );
-  });
+  app.get(
+    "/orgs/:org/teams",
+    {
+      config: { docs: DOCS.teams },
+      ...handlerSchema({ params: pathParams("org"), querystring: PaginationQuery }),
+    },
+    async (req, reply) => {
+      const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.teams);
+      const rows = await (await lagTolerantReader(ctx)).query<{
+        id: number;
+        slug: string;
+        name: string;
+        login: string;
+      }>(
+        "SELECT t.id, t.slug, t.name, o.login FROM teams t JOIN organizations o ON o.id = t.org_id WHERE t.org_id = $1 ORDER BY t.slug",
+        [org.id],
+      );
+      const base = baseUrl(req);
+      const page = pageItems(req, reply, rows, pageOf(req, 30, DOCS.teams));
+      return sendJson(
+        req,
+        reply,
+        page.map((t) => team(base, { id: org.id, login: t.login }, t)),
+      );
+    },
+  );
 
   app.get(
     "/orgs/:org/teams/:team_slug/members",
-    { config: { docs: DOCS.teamMembers } },
+    {
+      config: { docs: DOCS.teamMembers },
+      ...handlerSchema({ params: pathParams("org", "team_slug"), querystring: PaginationQuery }),
+    },
     async (req, reply) => {
       const params = req.params as { org: string; team_slug: string };
       const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.teamMembers);
@@ -72,29 +83,48 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get("/orgs/:org/members", { config: { docs: DOCS.members } }, async (req, reply) => {
-    const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.members);
-    return listMembers(ctx, req, reply, "org", org.id, DOCS.members);
-  });
+  app.get(
+    "/orgs/:org/members",
+    {
+      config: { docs: DOCS.members },
+      ...handlerSchema({ params: pathParams("org"), querystring: PaginationQuery }),
+    },
+    async (req, reply) => {
+      const org = await orgFor(ctx, req, reply, ORG_MEMBER, DOCS.members);
+      return listMembers(ctx, req, reply, "org", org.id, DOCS.members);
+    },
+  );
 
-  app.get("/enterprises/:enterprise/teams", { config: { docs: DOCS.entTeams } }, async (req, reply) => {
-    const ent = await enterpriseFor(ctx, req, reply, ENT_READ, DOCS.entTeams);
-    const [e] = await ctx.db.query<{ slug: string }>("SELECT slug FROM enterprises WHERE id = $1", [ent.id]);
-    const rows = await ctx.db.query<{ id: number; slug: string; name: string; created_at: string }>(
-      "SELECT id, slug, name, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at FROM teams WHERE enterprise_id = $1 ORDER BY slug",
-      [ent.id],
-    );
-    const base = baseUrl(req);
-    return sendJson(
-      req,
-      reply,
-      pageItems(req, reply, rows, pageOf(req, 30, DOCS.entTeams)).map((t) => enterpriseTeam(base, e!, t)),
-    );
-  });
+  app.get(
+    "/enterprises/:enterprise/teams",
+    {
+      config: { docs: DOCS.entTeams },
+      ...handlerSchema({ params: pathParams("enterprise"), querystring: PaginationQuery }),
+    },
+    async (req, reply) => {
+      const ent = await enterpriseFor(ctx, req, reply, ENT_READ, DOCS.entTeams);
+      const [e] = await ctx.db.query<{ slug: string }>("SELECT slug FROM enterprises WHERE id = $1", [
+        ent.id,
+      ]);
+      const rows = await ctx.db.query<{ id: number; slug: string; name: string; created_at: string }>(
+        "SELECT id, slug, name, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at FROM teams WHERE enterprise_id = $1 ORDER BY slug",
+        [ent.id],
+      );
+      const base = baseUrl(req);
+      return sendJson(
+        req,
+        reply,
+        pageItems(req, reply, rows, pageOf(req, 30, DOCS.entTeams)).map((t) => enterpriseTeam(base, e!, t)),
+      );
+    },
+  );
 
   app.get(
     "/enterprises/:enterprise/teams/:team/memberships",
-    { config: { docs: DOCS.entMembers } },
+    {
+      config: { docs: DOCS.entMembers },
+      ...handlerSchema({ params: pathParams("enterprise", "team"), querystring: PaginationQuery }),
+    },
     async (req, reply) => {
       const params = req.params as { enterprise: string; team: string };
       const ent = await enterpriseFor(ctx, req, reply, ENT_READ, DOCS.entMembers);
@@ -123,25 +153,29 @@ export function registerTeamRoutes(app: FastifyInstance, ctx: AppContext): void 
     return sendJson(req, reply, privateUser(baseUrl(req), u!));
   });
 
-  app.get("/user/orgs", { config: { docs: DOCS.userOrgs } }, async (req, reply) => {
-    const p = await authenticated(ctx, req, reply);
-    if (p.userId == null || p.kind === "ingest") {
-      throw new ApiError("forbidden", "Resource not accessible by integration", {
-        documentationUrl: DOCS.userOrgs,
-      });
-    }
-    const rows = await ctx.db.query<{ id: number; login: string }>(
-      `SELECT DISTINCT o.id, o.login, o.login_lower FROM grants g JOIN organizations o ON g.scope_kind = 'org' AND o.id = g.scope_id
+  app.get(
+    "/user/orgs",
+    { config: { docs: DOCS.userOrgs }, ...handlerSchema({ querystring: PaginationQuery }) },
+    async (req, reply) => {
+      const p = await authenticated(ctx, req, reply);
+      if (p.userId == null || p.kind === "ingest") {
+        throw new ApiError("forbidden", "Resource not accessible by integration", {
+          documentationUrl: DOCS.userOrgs,
+        });
+      }
+      const rows = await ctx.db.query<{ id: number; login: string }>(
+        `SELECT DISTINCT o.id, o.login, o.login_lower FROM grants g JOIN organizations o ON g.scope_kind = 'org' AND o.id = g.scope_id
        WHERE g.user_id = $2 AND g.role IN ('member', 'owner') AND ${VALID} ORDER BY o.login_lower`,
-      [utcDay(ctx.clock.now()), p.userId],
-    );
-    const base = baseUrl(req);
-    return sendJson(
-      req,
-      reply,
-      pageItems(req, reply, rows, pageOf(req, 30, DOCS.userOrgs)).map((o) => organizationSimple(base, o)),
-    );
-  });
+        [utcDay(ctx.clock.now()), p.userId],
+      );
+      const base = baseUrl(req);
+      return sendJson(
+        req,
+        reply,
+        pageItems(req, reply, rows, pageOf(req, 30, DOCS.userOrgs)).map((o) => organizationSimple(base, o)),
+      );
+    },
+  );
 }
 
 async function listMembers(
