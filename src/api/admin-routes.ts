@@ -12,6 +12,7 @@ import {
 } from "../directory/token-store.js";
 import { type ImportBatchBody, storeBatch } from "../import/sink.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
+import { markSynced, readLocalState, type SyncedDay } from "../sync/state.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
@@ -47,6 +48,38 @@ const SCHEMAS = {
       names: { type: "object" },
       records: { type: "array", maxItems: 10_000, items: { type: "object" } },
       teams: { type: "array", maxItems: 10_000, items: { type: "object" } },
+    },
+  },
+  syncState: {
+    type: "object",
+    required: ["api", "scopes"],
+    additionalProperties: false,
+    properties: {
+      api: { type: "string", maxLength: 2000 },
+      scopes: { type: "array", maxItems: 1000, items: { type: "string", maxLength: 200 } },
+    },
+  },
+  syncMark: {
+    type: "object",
+    required: ["api", "rows"],
+    additionalProperties: false,
+    properties: {
+      api: { type: "string", maxLength: 2000 },
+      rows: {
+        type: "array",
+        maxItems: 1000,
+        items: {
+          type: "object",
+          required: ["scope", "day", "records", "teamRows"],
+          additionalProperties: false,
+          properties: {
+            scope: { type: "string", maxLength: 200 },
+            day: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+            records: { type: "integer", minimum: 0 },
+            teamRows: { type: "integer", minimum: 0 },
+          },
+        },
+      },
     },
   },
   process: {
@@ -142,6 +175,17 @@ function register(app: FastifyInstance, ctx: AppContext): void {
   app.post("/_pilotlog/admin/import", options(SCHEMAS.importBatch, "ImportBatch"), async (req) =>
     storeBatch(ctx.db, req.body as ImportBatchBody),
   );
+
+  // `pilotlog sync` reads and records its progress here when this server holds the data folder.
+  app.post("/_pilotlog/admin/sync-state", options(SCHEMAS.syncState, "SyncState"), async (req) => {
+    const body = req.body as { api: string; scopes: string[] };
+    return readLocalState(ctx.db, body.api, body.scopes);
+  });
+  app.post("/_pilotlog/admin/sync-mark", options(SCHEMAS.syncMark, "SyncState"), async (req) => {
+    const body = req.body as { api: string; rows: SyncedDay[] };
+    await markSynced(ctx.db, body.api, body.rows, ctx.clock.now());
+    return { marked: body.rows.length };
+  });
 
   const tokenRoute = (path: string, schema: object, work: (body: unknown) => Promise<unknown>) =>
     app.post(path, options(schema, "Token"), async (req, reply) => {

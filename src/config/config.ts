@@ -62,7 +62,7 @@ function int(value: string, what: string, min: number, max: number): number {
 }
 
 /** Parses a duration like `90s`, `15m`, `1h` or `0`. */
-function duration(value: string, what: string): number {
+export function duration(value: string, what: string): number {
   const m = /^(\d+)(ms|s|m|h)?$/.exec(value);
   if (!m)
     throw new ConfigError(
