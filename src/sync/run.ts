@@ -87,7 +87,11 @@ async function download(link: string, file: string): Promise<void> {
       return;
     } catch (err) {
       const transient = !(err instanceof UpstreamError) || (err as { transient?: boolean }).transient;
-      if (!transient || attempt >= DOWNLOAD_TRIES) throw err;
+      if (!transient) throw err;
+      if (attempt >= DOWNLOAD_TRIES)
+        throw err instanceof UpstreamError
+          ? err
+          : new UpstreamError(`cannot download a report file (${(err as Error).message}): run sync again to resume`, 0);
       await new Promise((r) => setTimeout(r, 250 * attempt * attempt));
     }
   }
@@ -146,7 +150,11 @@ export async function runSync(opts: {
         for (const day of daysToSync(today, opts.days, synced)) {
           const files: string[] = [];
           let available = true;
-          for (const report of ["users-1-day", "user-teams-1-day"]) {
+          // An enterprise's user-teams rows name its organizations' teams too; imported under the enterprise they would
+          // become enterprise teams of those names, so its teams come from the directory (enterprise teams) and the
+          // organizations' own user-teams files.
+          const reports = kind === "org" ? ["users-1-day", "user-teams-1-day"] : ["users-1-day"];
+          for (const report of reports) {
             const res = await up.get<{ download_links: string[] } | null>(
               `${base}/copilot/metrics/reports/${report}`,
               { day },
