@@ -33,7 +33,9 @@ describe("sync from the command line", { timeout: 300_000 }, () => {
           { ...t.env, GITHUB_TOKEN: TOKEN },
         );
         expect(stdout).toMatch(/Synced from http:\/\/127\.0\.0\.1:\d+ into /);
-        expect(stdout).toMatch(/org:demo-core: \d+ members, 7 teams, \d+ seats; 5 days synced \([1-9]\d* user-day records, [1-9]\d* user-team rows\)/);
+        expect(stdout).toMatch(
+          /org:demo-core: \d+ members, 7 teams, \d+ seats; 5 days synced \([1-9]\d* user-day records, [1-9]\d* user-team rows\)/,
+        );
         expect(stdout).toMatch(/run `npx pilotlog process`/);
         expect(stdout + stderr).not.toContain(TOKEN);
         // Again: only the settling days.
@@ -43,9 +45,24 @@ describe("sync from the command line", { timeout: 300_000 }, () => {
         ).catch((e: { stderr: string; code: number }) => e);
         // No token anywhere: refused before anything is opened.
         expect((again as { code: number }).code).toBe(1);
-        expect((again as { stderr: string }).stderr).toMatch(/sync needs a token: set GITHUB_TOKEN, or pass --token-file FILE/);
+        expect((again as { stderr: string }).stderr).toMatch(
+          /sync needs a token: set GITHUB_TOKEN, or pass --token-file FILE/,
+        );
         const third = await cli(
-          ["sync", "--api", a.url, "--org", "demo-core", "--days", "5", "--now", NOW, "--token", TOKEN, ...t.args],
+          [
+            "sync",
+            "--api",
+            a.url,
+            "--org",
+            "demo-core",
+            "--days",
+            "5",
+            "--now",
+            NOW,
+            "--token",
+            TOKEN,
+            ...t.args,
+          ],
           t.env,
         );
         expect(third.stdout).toMatch(/org:demo-core: .*; 3 days synced/);
@@ -58,16 +75,18 @@ describe("sync from the command line", { timeout: 300_000 }, () => {
     it(`a bad token exits non-zero with a clear message that does not show it (${target.name})`, async () => {
       const t = await target.create();
       try {
-        const err = (await cli(
-          ["sync", "--api", a.url, "--org", "demo-core", "--now", NOW, ...t.args],
-          { ...t.env, GITHUB_TOKEN: BAD },
-        ).then(
+        const err = (await cli(["sync", "--api", a.url, "--org", "demo-core", "--now", NOW, ...t.args], {
+          ...t.env,
+          GITHUB_TOKEN: BAD,
+        }).then(
           () => null,
           (e: unknown) => e,
         )) as { code: number; stdout: string; stderr: string } | null;
         expect(err).not.toBeNull();
         expect(err!.code).toBe(1);
-        expect(err!.stderr).toMatch(/pilotlog: sync: GET http:\/\/127\.0\.0\.1:\d+\/orgs\/demo-core\/copilot\/billing\/seats answered 401 \(Bad credentials\): the token was refused; check --token, --token-file or GITHUB_TOKEN/);
+        expect(err!.stderr).toMatch(
+          /pilotlog: sync: GET http:\/\/127\.0\.0\.1:\d+\/orgs\/demo-core\/copilot\/billing\/seats answered 401 \(Bad credentials\): the token was refused; check --token, --token-file or GITHUB_TOKEN/,
+        );
         expect(err!.stdout + err!.stderr).not.toContain(BAD);
         expect(err!.stderr).not.toMatch(/\n\s+at /);
       } finally {
@@ -79,16 +98,31 @@ describe("sync from the command line", { timeout: 300_000 }, () => {
       const t = await target.create();
       try {
         const s = await serve(
-          [...t.args, "--sync-every", "24h", "--api", a.url, "--org", "demo-core", "--days", "4", "--log-level", "info"],
+          [
+            ...t.args,
+            "--sync-every",
+            "24h",
+            "--api",
+            a.url,
+            "--org",
+            "demo-core",
+            "--days",
+            "4",
+            "--log-level",
+            "info",
+          ],
           { ...t.env, GITHUB_TOKEN: TOKEN },
           NOW,
         );
         try {
           const until = Date.now() + 120_000;
-          while (!/sync from /.test(s.output()) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+          while (!/sync from /.test(s.output()) && Date.now() < until)
+            await new Promise((r) => setTimeout(r, 200));
           const out = s.output();
           expect(out).toMatch(/sync:\s+every 24h from http:\/\/127\.0\.0\.1:\d+ \(org:demo-core\)/);
-          expect(out).toMatch(/sync from http:\/\/127\.0\.0\.1:\d+: org:demo-core \d+ members, 7 teams, \d+ seats, 4 days, [1-9]\d* records; \d+ days to process/);
+          expect(out).toMatch(
+            /sync from http:\/\/127\.0\.0\.1:\d+: org:demo-core \d+ members, 7 teams, \d+ seats, 4 days, [1-9]\d* records; \d+ days to process/,
+          );
           expect(out).not.toContain(TOKEN);
         } finally {
           expect(await stop(s.child)).toBe(0);

@@ -9,7 +9,7 @@ import { databaseSink } from "../src/import/sink.js";
 import type { DayDocument } from "../src/rollup/document.js";
 import { runProcessing } from "../src/rollup/run.js";
 import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
-import { upstream, UpstreamError } from "../src/sync/client.js";
+import { UpstreamError, upstream } from "../src/sync/client.js";
 import { runSync, type SyncSummary } from "../src/sync/run.js";
 import { databaseTarget } from "../src/sync/target.js";
 import { ManualClock } from "../src/util/clock.js";
@@ -113,7 +113,11 @@ type Snap = Awaited<ReturnType<typeof snapshot>>;
  * the spec says); completions per language, editor and model are equal (the world's users each use one IDE).
  * Team documents are compared on the days both stores serve one (the directory came along with the sync).
  */
-function compare(a: Snap, b: Snap, opts: { teams: boolean }): { records: number; docs: number; teamDocs: number } {
+function compare(
+  a: Snap,
+  b: Snap,
+  opts: { teams: boolean },
+): { records: number; docs: number; teamDocs: number } {
   let records = 0;
   let docs = 0;
   let teamDocs = 0;
@@ -141,7 +145,9 @@ function compare(a: Snap, b: Snap, opts: { teams: boolean }): { records: number;
       expect(da, `A serves ${k} too`).toBeDefined();
       const [name, day] = k.split("|") as [string, string];
       const slug = name.split("/")[1]!;
-      const owner = name.startsWith("team:") ? `org:${name.slice(5).split("/")[0]}` : `ent:${world.enterprise}`;
+      const owner = name.startsWith("team:")
+        ? `org:${name.slice(5).split("/")[0]}`
+        : `ent:${world.enterprise}`;
       expect(db.total_active_users, k).toBe(a.teamRows.get(`${owner}|${slug}|${day}`) ?? 0);
       expect(db.copilot_ide_code_completions, k).toEqual(da!.copilot_ide_code_completions);
       teamDocs++;
@@ -182,7 +188,11 @@ for (const backend of backends) {
     }
 
     beforeAll(async () => {
-      a = await startHarness(backend, NOW, 28, 0, { linkTtlMs: 3_600_000, fileRecords: 7, retentionDays: 365 });
+      a = await startHarness(backend, NOW, 28, 0, {
+        linkTtlMs: 3_600_000,
+        fileRecords: 7,
+        retentionDays: 365,
+      });
       await a.apply(directoryOfA());
       for (const { events } of simulate(world))
         for (let i = 0; i < events.length; i += 5000) {
@@ -222,15 +232,21 @@ for (const backend of backends) {
 
     it("import of A's files downloaded through its signed links into a fresh B gives the same", async () => {
       const { db, clock } = await fresh();
-      await applyDirectoryText(db, directoryOfA(), "a.json", { today: TODAY, now: clock.now(), windowDays: 28 });
+      await applyDirectoryText(db, directoryOfA(), "a.json", {
+        today: TODAY,
+        now: clock.now(),
+        windowDays: 28,
+      });
       const dir = await mkdtemp(join(tmpdir(), "pilotlog-http-roundtrip-"));
       try {
         for (const scope of SCOPES) {
           const files: string[] = [];
+          // An enterprise's user-teams rows are left out, as sync leaves them out (they name organization teams,
+          // which the import would place under the enterprise).
           for (const day of DAYS)
-            // An enterprise's user-teams rows are left out, as sync leaves them out (they name organization teams,
-            // which the import would place under the enterprise).
-            for (const report of scope.startsWith("org:") ? ["users-1-day", "user-teams-1-day"] : ["users-1-day"]) {
+            for (const report of scope.startsWith("org:")
+              ? ["users-1-day", "user-teams-1-day"]
+              : ["users-1-day"]) {
               const lines = await reportLines(a.url, scope, report, day);
               const f = join(dir, `${scope.replace(":", "-")}-${day}-${report}.ndjson`);
               await writeFile(f, lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
@@ -255,7 +271,10 @@ for (const backend of backends) {
         a.url,
         new Map([
           [1, { status: 429, retryAfter: 1, message: "You have exceeded a secondary rate limit." }],
-          [3, { status: 403, retryAfter: 1, message: "You have exceeded a secondary rate limit. Please wait." }],
+          [
+            3,
+            { status: 403, retryAfter: 1, message: "You have exceeded a secondary rate limit. Please wait." },
+          ],
           [5, { spent: true, resetInSeconds: 1 }],
           [9, { status: 403, retryAfter: 1, message: "You have exceeded a secondary rate limit." }],
         ]),
@@ -275,7 +294,9 @@ for (const backend of backends) {
         await runProcessing(db, clock.now(), { windowDays: 28 });
         const b = await snapshot(db);
         for (const day of DAYS.slice(-4))
-          expect(b.records.get(`org:demo-labs|${day}`) ?? []).toEqual(snapA.records.get(`org:demo-labs|${day}`) ?? []);
+          expect(b.records.get(`org:demo-labs|${day}`) ?? []).toEqual(
+            snapA.records.get(`org:demo-labs|${day}`) ?? [],
+          );
       } finally {
         await proxy.close();
       }
@@ -291,7 +312,9 @@ for (const backend of backends) {
         const doneFirst = first.scopes.reduce((n, x) => n + x.days, 0);
         expect(doneFirst).toBeGreaterThan(0);
         expect(doneFirst).toBeLessThan(28 * SCOPES.length);
-        const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_days")) as [{ n: number }];
+        const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_days")) as [
+          { n: number },
+        ];
         expect(n).toBe(doneFirst);
 
         proxy.cutAfter(null);
@@ -312,9 +335,13 @@ for (const backend of backends) {
       const { db, clock } = await fresh();
       const err = await syncInto(db, clock, a.url, { token: "pl_not_a_token" }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UpstreamError);
-      expect((err as Error).message).toMatch(/answered 401 .*token was refused; check --token, --token-file or GITHUB_TOKEN/);
+      expect((err as Error).message).toMatch(
+        /answered 401 .*token was refused; check --token, --token-file or GITHUB_TOKEN/,
+      );
       expect((err as Error).message).not.toContain("pl_not_a_token");
-      const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM organizations")) as [{ n: number }];
+      const [{ n }] = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM organizations")) as [
+        { n: number },
+      ];
       expect(n).toBe(0);
     });
   });

@@ -77,10 +77,13 @@ export function serveCommand(program: Command): void {
               // What the run changed is processed now rather than at the next reprocessing period.
               if (s.daysChanged.length > 0) await server.scheduler.tick();
             },
-            onFailure: (err) => log.warn(`sync failed: ${(err as Error).message}; trying again in ${flags.syncEvery}`),
+            onFailure: (err) =>
+              log.warn(`sync failed: ${(err as Error).message}; trying again in ${flags.syncEvery}`),
           });
           syncing.start();
-          process.stdout.write(`  sync:      every ${flags.syncEvery} from ${sync.api} (${sync.scopes.join(", ")})\n`);
+          process.stdout.write(
+            `  sync:      every ${flags.syncEvery} from ${sync.api} (${sync.scopes.join(", ")})\n`,
+          );
         }
         let stopping = false;
         const shutdown = (signal: string) => {
@@ -92,18 +95,20 @@ export function serveCommand(program: Command): void {
           stopping = true;
           const started = Date.now();
           server.app.log.info({ signal }, "shutting down: no new connections, finishing requests in flight");
-          (syncing?.stop() ?? Promise.resolve()).then(() => server.close()).then(
-            () => {
-              process.stdout.write(
-                `pilotlog stopped (${signal}) in ${Date.now() - started} ms; data is closed cleanly.\n`,
-              );
-              process.exit(0);
-            },
-            (err: unknown) => {
-              process.stderr.write(`pilotlog could not close cleanly: ${(err as Error).message}\n`);
-              process.exit(1);
-            },
-          );
+          (syncing?.stop() ?? Promise.resolve())
+            .then(() => server.close())
+            .then(
+              () => {
+                process.stdout.write(
+                  `pilotlog stopped (${signal}) in ${Date.now() - started} ms; data is closed cleanly.\n`,
+                );
+                process.exit(0);
+              },
+              (err: unknown) => {
+                process.stderr.write(`pilotlog could not close cleanly: ${(err as Error).message}\n`);
+                process.exit(1);
+              },
+            );
         };
         process.on("SIGINT", () => shutdown("SIGINT"));
         process.on("SIGTERM", () => shutdown("SIGTERM"));

@@ -2,13 +2,29 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { type Config, ConfigError, duration } from "../config/config.js";
 import type { ApplyReport } from "../directory/store.js";
-import type { Clock } from "../util/clock.js";
-import { apiBase, type SyncLog, upstream, UpstreamError } from "../sync/client.js";
-import { describeSync, MAX_DAYS, runSync, scopeKeys, type SyncSummary, type SyncTarget } from "../sync/run.js";
+import { apiBase, type SyncLog, UpstreamError, upstream } from "../sync/client.js";
+import {
+  describeSync,
+  MAX_DAYS,
+  runSync,
+  type SyncSummary,
+  type SyncTarget,
+  scopeKeys,
+} from "../sync/run.js";
 import type { LocalState, SyncedDay } from "../sync/state.js";
 import { databaseTarget } from "../sync/target.js";
+import type { Clock } from "../util/clock.js";
 import { serverSink } from "./import.js";
-import { callServer, clockFrom, commonOptions, configFrom, fail, runningServer, ServerRefusal, withDatabase } from "./shared.js";
+import {
+  callServer,
+  clockFrom,
+  commonOptions,
+  configFrom,
+  fail,
+  runningServer,
+  ServerRefusal,
+  withDatabase,
+} from "./shared.js";
 
 /** What a sync needs besides the database: from the flags and GITHUB_TOKEN. */
 export interface SyncSettings {
@@ -23,8 +39,15 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 /** Adds the flags of `sync` (also taken by `serve --sync-every`). */
 export function syncOptions(cmd: Command): Command {
   return cmd
-    .option("--api <url>", "the GitHub-shaped API to sync from (GitHub, a GHE.com API, another pilotlog)", "https://api.github.com")
-    .option("--token <token>", "the API token (shows in the process list: prefer GITHUB_TOKEN or --token-file)")
+    .option(
+      "--api <url>",
+      "the GitHub-shaped API to sync from (GitHub, a GHE.com API, another pilotlog)",
+      "https://api.github.com",
+    )
+    .option(
+      "--token <token>",
+      "the API token (shows in the process list: prefer GITHUB_TOKEN or --token-file)",
+    )
     .option("--token-file <file>", "a file holding the API token")
     .option("--org <login>", "an organization to sync (repeatable)", collect)
     .option("--enterprise <slug>", "an enterprise to sync (repeatable)", collect)
@@ -38,12 +61,15 @@ export async function syncSettings(flags: Record<string, unknown>, env = process
     try {
       token = (await readFile(flags.tokenFile, "utf8")).trim();
     } catch (err) {
-      throw new ConfigError(`--token-file ${flags.tokenFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new ConfigError(
+        `--token-file ${flags.tokenFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      );
     }
     if (!token) throw new ConfigError(`--token-file ${flags.tokenFile} is empty: write the token in it`);
   }
   token ||= env.GITHUB_TOKEN || undefined;
-  if (!token) throw new ConfigError("sync needs a token: set GITHUB_TOKEN, or pass --token-file FILE (or --token)");
+  if (!token)
+    throw new ConfigError("sync needs a token: set GITHUB_TOKEN, or pass --token-file FILE (or --token)");
   const daysText = String(flags.days ?? "28");
   if (!/^\d+$/.test(daysText) || Number(daysText) < 1 || Number(daysText) > MAX_DAYS)
     throw new ConfigError(`--days must be a whole number from 1 to ${MAX_DAYS}, got "${daysText}"`);
@@ -51,7 +77,10 @@ export async function syncSettings(flags: Record<string, unknown>, env = process
   let scopes: string[];
   try {
     api = apiBase(String(flags.api ?? "https://api.github.com"));
-    scopes = scopeKeys((flags.org as string[] | undefined) ?? [], (flags.enterprise as string[] | undefined) ?? []);
+    scopes = scopeKeys(
+      (flags.org as string[] | undefined) ?? [],
+      (flags.enterprise as string[] | undefined) ?? [],
+    );
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -62,13 +91,26 @@ export async function syncSettings(flags: Record<string, unknown>, env = process
 export function syncEvery(flags: Record<string, unknown>): number | null {
   if (flags.syncEvery === undefined) return null;
   const ms = duration(String(flags.syncEvery), "--sync-every");
-  if (ms < 60_000) throw new ConfigError(`--sync-every must be at least 1m, got "${String(flags.syncEvery)}"`);
+  if (ms < 60_000)
+    throw new ConfigError(`--sync-every must be at least 1m, got "${String(flags.syncEvery)}"`);
   return ms;
 }
 
 /** Runs one sync with these settings into `target`. */
-export function syncOnce(s: SyncSettings, target: SyncTarget, clock: Clock, log: SyncLog): Promise<SyncSummary> {
-  return runSync({ up: upstream(s.api, s.token, { log }), target, scopes: s.scopes, days: s.days, clock, log });
+export function syncOnce(
+  s: SyncSettings,
+  target: SyncTarget,
+  clock: Clock,
+  log: SyncLog,
+): Promise<SyncSummary> {
+  return runSync({
+    up: upstream(s.api, s.token, { log }),
+    target,
+    scopes: s.scopes,
+    days: s.days,
+    clock,
+    log,
+  });
 }
 
 /** A target that sends the work to the running server holding the PGlite folder, as `import` and `apply` do. */

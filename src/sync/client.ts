@@ -33,7 +33,11 @@ export class UpstreamError extends Error {
 export interface Upstream {
   api: string;
   /** GET of a JSON route; `ok` lists the statuses answered without an error (204, 404 where it means "no day"). */
-  get<T>(path: string, query?: Record<string, string | number>, ok?: number[]): Promise<{ status: number; data: T }>;
+  get<T>(
+    path: string,
+    query?: Record<string, string | number>,
+    ok?: number[],
+  ): Promise<{ status: number; data: T }>;
   /** Every page of a list route (per_page=100 until a short page). `key`: the array's key in an object answer. */
   list<T>(path: string, key?: string): Promise<T[]>;
   /** Waits spent on rate limits so far, for the summary. */
@@ -46,7 +50,10 @@ export function apiBase(api: string): string {
   try {
     u = new URL(api);
   } catch {
-    throw new UpstreamError(`--api ${JSON.stringify(api)} is not a URL: write it as https://api.github.com`, 0);
+    throw new UpstreamError(
+      `--api ${JSON.stringify(api)} is not a URL: write it as https://api.github.com`,
+      0,
+    );
   }
   if (u.protocol !== "https:" && u.protocol !== "http:")
     throw new UpstreamError(`--api ${api}: only http and https URLs are supported`, 0);
@@ -61,15 +68,21 @@ export function upstream(
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let waits = 0;
   let resetAt = 0;
-  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
-    waits++;
-    if (retryCount >= RATE_LIMIT_RETRIES || retryAfter > MAX_WAIT_S) {
-      opts.log(`${kind} on ${options.method ?? "GET"} ${pathOf(options.url)}: giving up after ${retryCount} retries`);
-      return false;
-    }
-    opts.log(`${kind} on ${options.method ?? "GET"} ${pathOf(options.url)}: waiting ${retryAfter} s as the API asks`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
+      waits++;
+      if (retryCount >= RATE_LIMIT_RETRIES || retryAfter > MAX_WAIT_S) {
+        opts.log(
+          `${kind} on ${options.method ?? "GET"} ${pathOf(options.url)}: giving up after ${retryCount} retries`,
+        );
+        return false;
+      }
+      opts.log(
+        `${kind} on ${options.method ?? "GET"} ${pathOf(options.url)}: waiting ${retryAfter} s as the API asks`,
+      );
+      return true;
+    };
   const client: Client = new SyncOctokit({
     auth: token,
     baseUrl: apiBase(api),
@@ -79,7 +92,10 @@ export function upstream(
       onRateLimit: onLimit("rate limit spent"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
     },
-    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...(opts.retries !== undefined ? { retries: opts.retries } : {}) },
+    retry: {
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    },
   });
   // GitHub's advice: when a response says the budget is spent, wait for its reset before the next request (the
   // throttling plugin only reacts once a request has been refused).
@@ -159,8 +175,14 @@ function explain(err: unknown, base: string, path: string): Error {
       403,
     );
   if (status === 404)
-    return new UpstreamError(`${where} answered 404 (${said}): check the --org / --enterprise name and --api`, 404);
+    return new UpstreamError(
+      `${where} answered 404 (${said}): check the --org / --enterprise name and --api`,
+      404,
+    );
   if (status === 0)
-    return new UpstreamError(`cannot reach ${base} (${(e as { message?: string }).message ?? "no answer"}): check --api and the network`, 0);
+    return new UpstreamError(
+      `cannot reach ${base} (${(e as { message?: string }).message ?? "no answer"}): check --api and the network`,
+      0,
+    );
   return new UpstreamError(`${where} answered ${status} (${said})`, status);
 }

@@ -45,7 +45,8 @@ const dayOf = (instant: string | null | undefined): string | null =>
 export async function fetchScope(up: Upstream, key: string): Promise<UpstreamScope> {
   const [kind, name] = [key.slice(0, 3), key.slice(4)];
   const n = encodeURIComponent(name);
-  const seatsPath = kind === "org" ? `/orgs/${n}/copilot/billing/seats` : `/enterprises/${n}/copilot/billing/seats`;
+  const seatsPath =
+    kind === "org" ? `/orgs/${n}/copilot/billing/seats` : `/enterprises/${n}/copilot/billing/seats`;
   const seatItems = await up.list<SeatItem>(seatsPath, "seats");
   const seats = seatItems
     .filter((s) => s.assignee?.login)
@@ -127,16 +128,19 @@ export function directoryFile(dir: UpstreamScope[], local: LocalState, today: st
   const teamsOf = (kind: "team" | "eteam", owner: string, up: UpstreamScope["teams"]) => {
     const prefix = `${kind}:${owner}/`;
     const slugs = new Map<string, string>();
-    for (const t of local.teams) if (t.scope.startsWith(prefix)) slugs.set(t.scope.slice(prefix.length), t.name);
+    for (const t of local.teams)
+      if (t.scope.startsWith(prefix)) slugs.set(t.scope.slice(prefix.length), t.name);
     for (const t of up) slugs.set(t.slug.toLowerCase(), t.name);
-    return [...slugs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([slug, name]) => {
-      const u = up.find((t) => t.slug.toLowerCase() === slug);
-      return {
-        slug,
-        name,
-        members: merge(u ? plain(u.members) : [], stored(`${prefix}${slug}`, "member"), yesterday),
-      };
-    });
+    return [...slugs]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([slug, name]) => {
+        const u = up.find((t) => t.slug.toLowerCase() === slug);
+        return {
+          slug,
+          name,
+          members: merge(u ? plain(u.members) : [], stored(`${prefix}${slug}`, "member"), yesterday),
+        };
+      });
   };
   // An organization whose seats the enterprise lists belongs to it.
   const orgEnterprise = new Map<string, string>();

@@ -59,8 +59,12 @@ export interface SyncSummary {
 
 /** Parses `--org` / `--enterprise` into scope keys ('org:login', 'ent:slug'), enterprises first. */
 export function scopeKeys(orgs: readonly string[], enterprises: readonly string[]): string[] {
-  const keys = [...enterprises.map((e) => `ent:${e.toLowerCase()}`), ...orgs.map((o) => `org:${o.toLowerCase()}`)];
-  if (keys.length === 0) throw new UpstreamError("name what to sync: --org LOGIN and/or --enterprise SLUG (repeatable)", 0);
+  const keys = [
+    ...enterprises.map((e) => `ent:${e.toLowerCase()}`),
+    ...orgs.map((o) => `org:${o.toLowerCase()}`),
+  ];
+  if (keys.length === 0)
+    throw new UpstreamError("name what to sync: --org LOGIN and/or --enterprise SLUG (repeatable)", 0);
   return [...new Set(keys)];
 }
 
@@ -91,7 +95,10 @@ async function download(link: string, file: string): Promise<void> {
       if (attempt >= DOWNLOAD_TRIES)
         throw err instanceof UpstreamError
           ? err
-          : new UpstreamError(`cannot download a report file (${(err as Error).message}): run sync again to resume`, 0);
+          : new UpstreamError(
+              `cannot download a report file (${(err as Error).message}): run sync again to resume`,
+              0,
+            );
       await new Promise((r) => setTimeout(r, 250 * attempt * attempt));
     }
   }
@@ -143,8 +150,10 @@ export async function runSync(opts: {
       };
       summary.scopes.push(s);
       const synced = new Set(local.days.filter((d) => d.scope === scope.key).map((d) => d.day));
-      const base = kind === "org" ? `/orgs/${encodeURIComponent(name)}` : `/enterprises/${encodeURIComponent(name)}`;
-      const names: ScopeNames = kind === "org" ? { org: name, enterprise: null } : { org: null, enterprise: name };
+      const base =
+        kind === "org" ? `/orgs/${encodeURIComponent(name)}` : `/enterprises/${encodeURIComponent(name)}`;
+      const names: ScopeNames =
+        kind === "org" ? { org: name, enterprise: null } : { org: null, enterprise: name };
       const sink = target.sink(names);
       try {
         for (const day of daysToSync(today, opts.days, synced)) {
@@ -215,7 +224,9 @@ export function describeSync(s: SyncSummary, where: string): string {
     lines.push(
       `  ${x.scope}: ${x.members} members, ${x.teams} teams, ${x.seats} seats; ${x.days} days synced (${x.records} user-day records, ${x.teamRows} user-team rows)` +
         (x.unavailable > 0 ? `; ${x.unavailable} days not offered upstream` : "") +
-        (x.splitUserDays > 0 ? `; ${x.splitUserDays} user-days used several IDEs (estimated editor split)` : ""),
+        (x.splitUserDays > 0
+          ? `; ${x.splitUserDays} user-days used several IDEs (estimated editor split)`
+          : ""),
     );
     for (const p of x.problems) lines.push(`    skipped: ${p}`);
     if (x.error) lines.push(`    stopped: ${x.error}`);

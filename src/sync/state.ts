@@ -36,7 +36,11 @@ export interface LocalState {
 }
 
 /** Reads the sync state of `scopes` ('org:LOGIN' | 'ent:SLUG') for the upstream `api`. */
-export async function readLocalState(db: Queryable, api: string, scopes: readonly string[]): Promise<LocalState> {
+export async function readLocalState(
+  db: Queryable,
+  api: string,
+  scopes: readonly string[],
+): Promise<LocalState> {
   const orgs = scopes.filter((s) => s.startsWith("org:")).map((s) => s.slice(4).toLowerCase());
   const ents = scopes.filter((s) => s.startsWith("ent:")).map((s) => s.slice(4).toLowerCase());
   const days = await db.query<{ scope: string; day: string; records: number; team_rows: number }>(
@@ -77,7 +81,12 @@ export async function readLocalState(db: Queryable, api: string, scopes: readonl
      WHERE o.login_lower = ANY($1::text[]) OR e.slug = ANY($2::text[]) ORDER BY 1`,
     [orgs, ents],
   );
-  const scopeRows = await db.query<{ scope: string; name: string; policy: string; enterprise: string | null }>(
+  const scopeRows = await db.query<{
+    scope: string;
+    name: string;
+    policy: string;
+    enterprise: string | null;
+  }>(
     `SELECT 'org:' || o.login_lower AS scope, o.name, o.policy, e.slug AS enterprise
      FROM organizations o LEFT JOIN enterprises e ON e.id = o.enterprise_id WHERE o.login_lower = ANY($1::text[])
      UNION ALL
@@ -100,6 +109,13 @@ export async function markSynced(db: Db, api: string, rows: readonly SyncedDay[]
      SELECT $1, s, d, $2, r, t FROM unnest($3::text[], $4::date[], $5::int[], $6::int[]) AS x(s, d, r, t)
      ON CONFLICT (api, scope, day) DO UPDATE
        SET synced_at = excluded.synced_at, records = excluded.records, team_rows = excluded.team_rows`,
-    [api, at.toISOString(), rows.map((r) => r.scope), rows.map((r) => r.day), rows.map((r) => r.records), rows.map((r) => r.teamRows)],
+    [
+      api,
+      at.toISOString(),
+      rows.map((r) => r.scope),
+      rows.map((r) => r.day),
+      rows.map((r) => r.records),
+      rows.map((r) => r.teamRows),
+    ],
   );
 }

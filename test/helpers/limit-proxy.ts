@@ -17,7 +17,10 @@ export type Planned =
   | { status: 429 | 403; retryAfter: number; message: string }
   | { spent: true; resetInSeconds: number };
 
-export async function startLimitProxy(target: string, plan: Map<number, Planned> = new Map()): Promise<LimitProxy> {
+export async function startLimitProxy(
+  target: string,
+  plan: Map<number, Planned> = new Map(),
+): Promise<LimitProxy> {
   const up = new URL(target);
   const seen: string[] = [];
   let cut: number | null = null;
