@@ -63,8 +63,11 @@ export function apiBase(api: string): string {
 export function upstream(
   api: string,
   token: string,
-  opts: { log: SyncLog; sleep?: (ms: number) => Promise<void>; retries?: number },
+  opts: { log: SyncLog; sleep?: (ms: number) => Promise<void>; wallMs?: () => number; retries?: number },
 ): Upstream {
+  // x-ratelimit-reset is an instant of the upstream's wall clock, so it is compared with the wall clock, not the
+  // (movable) server clock.
+  const wallMs = opts.wallMs ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let waits = 0;
   let resetAt = 0;
@@ -100,7 +103,7 @@ export function upstream(
   // GitHub's advice: when a response says the budget is spent, wait for its reset before the next request (the
   // throttling plugin only reacts once a request has been refused).
   client.hook.before("request", async () => {
-    const wait = resetAt - Date.now();
+    const wait = resetAt - wallMs();
     if (wait > 0) {
       waits++;
       opts.log(`rate limit budget spent: waiting ${Math.ceil(wait / 1000)} s for its reset`);
