@@ -101,18 +101,18 @@ describe("sync from the command line", { timeout: 300_000 }, () => {
           const s = await serve(t.args, t.env, NOW);
           try {
             const { stdout, stderr } = await cli(
-              ["sync", "--api", a.url, "--org", "demo-labs", "--days", "3", "--now", NOW, ...t.args],
+              ["sync", "--api", a.url, "--org", "demo-core", "--days", "3", "--now", NOW, ...t.args],
               { ...t.env, GITHUB_TOKEN: TOKEN },
             );
             expect(stdout).toMatch(/into the running server at http:\/\/127\.0\.0\.1:\d+:/);
-            expect(stdout).toMatch(/org:demo-labs: .*; 3 days synced \([1-9]\d* user-day records/);
+            expect(stdout).toMatch(/org:demo-core: .*; 3 days synced \([1-9]\d* user-day records/);
             expect(stdout + stderr + s.output()).not.toContain(TOKEN);
             // The server recorded the days: over 4 days, a second run fetches the one new day and the 3 settling ones.
             const again = await cli(
-              ["sync", "--api", a.url, "--org", "demo-labs", "--days", "4", "--now", NOW, ...t.args],
+              ["sync", "--api", a.url, "--org", "demo-core", "--days", "4", "--now", NOW, ...t.args],
               { ...t.env, GITHUB_TOKEN: TOKEN },
             );
-            expect(again.stdout).toMatch(/org:demo-labs: .*; 4 days synced/);
+            expect(again.stdout).toMatch(/org:demo-core: .*; 4 days synced/);
           } finally {
             expect(await stop(s.child)).toBe(0);
           }
