@@ -64,6 +64,13 @@ const BAD: [string, string, number, string][] = [
   ["/_pilotlog/admin/apply", '{"text":"users: []"}', 422, '"fileName" is required'],
   ["/_pilotlog/admin/apply", '{"fileName":"a.yaml","text":5}', 422, '"text" must be string'],
   ["/_pilotlog/admin/process", '{"day":20261119}', 422, '"day" must be string'],
+  ["/_pilotlog/admin/sync-state", '{"scopes":[]}', 422, '"api" is required'],
+  [
+    "/_pilotlog/admin/sync-mark",
+    '{"api":"x","rows":[{"scope":"org:a","day":"2026-11-19","records":-1,"teamRows":0}]}',
+    422,
+    '"rows[0].records" must be >= 0',
+  ],
   ["/_pilotlog/clock", "{}", 422, '"now" is required'],
   ["/_pilotlog/clock", '{"now":1700000000}', 422, '"now" must be string'],
   ["/_pilotlog/clock", '"2026-11-21T00:00:00Z"', 422, '"body" must be object'],

@@ -8,6 +8,7 @@ import { type NewToken, NewTokenSchema, RevokeTokenSchema } from "../directory/t
 import { createToken, listTokens, revokeToken, TokenRequestError } from "../directory/token-store.js";
 import { type ImportBatchBody, storeBatch } from "../import/sink.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
+import { markSynced, readLocalState, type SyncedDay } from "../sync/state.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
@@ -39,6 +40,31 @@ const ProcessBody = Type.Object(
   { additionalProperties: false },
 );
 const EmptyBody = Type.Object({}, { additionalProperties: false });
+const SyncStateBody = Type.Object(
+  {
+    api: Type.String({ maxLength: 2000 }),
+    scopes: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+);
+const SyncMarkBody = Type.Object(
+  {
+    api: Type.String({ maxLength: 2000 }),
+    rows: Type.Array(
+      Type.Object(
+        {
+          scope: Type.String({ maxLength: 200 }),
+          day: Type.String({ format: "day" }),
+          records: Type.Integer({ minimum: 0 }),
+          teamRows: Type.Integer({ minimum: 0 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Local admin routes: the CLI sends `apply` and `process` here when this server holds the PGlite data folder.
@@ -104,6 +130,16 @@ function register(scope: FastifyInstance, ctx: AppContext): void {
   app.post("/_pilotlog/admin/import", options(ImportBatch, "ImportBatch"), async (req) =>
     storeBatch(ctx.db, req.body as ImportBatchBody),
   );
+
+  // `pilotlog sync` reads and records its progress here when this server holds the data folder.
+  app.post("/_pilotlog/admin/sync-state", options(SyncStateBody, "SyncState"), async (req) =>
+    readLocalState(ctx.db, req.body.api, req.body.scopes),
+  );
+  app.post("/_pilotlog/admin/sync-mark", options(SyncMarkBody, "SyncState"), async (req) => {
+    const rows: SyncedDay[] = req.body.rows;
+    await markSynced(ctx.db, req.body.api, rows, ctx.clock.now());
+    return { marked: rows.length };
+  });
 
   const tokenRoute = <S extends TSchema>(
     path: string,

@@ -21,7 +21,7 @@ const PROGRESS_EVERY = 100_000;
 const SERVER_BATCH = 400;
 
 /** A sink that sends each batch to the running server's admin route (it holds the PGlite folder). */
-function serverSink(server: { url: string; adminToken: string }, names: ScopeNames): ImportSink {
+export function serverSink(server: { url: string; adminToken: string }, names: ScopeNames): ImportSink {
   const send = async <T extends { days: Set<string> }>(body: object): Promise<T> => {
     const res = await callServer<Omit<T, "days"> & { days: string[]; message?: string }>(
       server,

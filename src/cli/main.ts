@@ -7,6 +7,7 @@ import { demoCommand } from "./demo.js";
 import { importCommand } from "./import.js";
 import { processCommand } from "./process.js";
 import { serveCommand } from "./serve.js";
+import { syncCommand } from "./sync.js";
 import { tokenCommand } from "./token.js";
 
 // dist/cli/main.js and src/cli/main.ts both sit two folders below package.json.
@@ -29,6 +30,7 @@ demoCommand(program);
 backupCommand(program);
 restoreCommand(program);
 importCommand(program);
+syncCommand(program);
 
 // `serve` is the default command, so commander would hand a mistyped command to it as an argument.
 const first = process.argv[2];

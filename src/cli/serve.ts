@@ -1,11 +1,14 @@
 import type { Command } from "commander";
 import { startServer } from "../api/server.js";
+import { SyncScheduler, syncLine } from "../sync/scheduler.js";
+import { databaseTarget } from "../sync/target.js";
 import { OffsetClock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
 import { commonOptions, configFrom, fail } from "./shared.js";
+import { type SyncSettings, syncEvery, syncOnce, syncOptions, syncSettings } from "./sync.js";
 
 export function serveCommand(program: Command): void {
-  commonOptions(program.command("serve", { isDefault: true }))
+  syncOptions(commonOptions(program.command("serve", { isDefault: true })))
     .description("start the API server and the daily processing scheduler")
     .option("--port <port>", "port to listen on (env PORT, default 8080; 0 picks a free one)")
     .option("--host <host>", "address to listen on (env PILOTLOG_HOST, default 127.0.0.1)")
@@ -37,11 +40,18 @@ export function serveCommand(program: Command): void {
       "--report-file-records <n>",
       "records per report file; larger reports are split (env PILOTLOG_REPORT_FILE_RECORDS, default 50000)",
     )
+    .option(
+      "--sync-every <duration>",
+      "run `sync` on this schedule inside the server (with --api, --org/--enterprise, a token), e.g. 24h",
+    )
     .option("--sandbox", "enable POST /_pilotlog/clock and POST /_pilotlog/reset for test runs")
     .option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL, default info)")
     .action(async (flags: Record<string, string>) => {
       try {
         const config = configFrom(flags);
+        const every = syncEvery(flags);
+        // Settings are checked before the server starts, so a missing token is reported at once.
+        const sync: SyncSettings | null = every === null ? null : await syncSettings(flags);
         const clock = new OffsetClock(config.now ?? new Date());
         const server = await startServer(config, clock, {
           ...(flags.sandbox ? { sandbox: { setNow: (now: Date) => clock.set(now) } } : {}),
@@ -53,6 +63,28 @@ export function serveCommand(program: Command): void {
             `  telemetry: POST ${server.url}/telemetry/v1/events\n` +
             "  directory: npx pilotlog apply <file>   (see examples/directory.yaml)\n",
         );
+        let syncing: SyncScheduler | null = null;
+        if (sync && every !== null) {
+          const log = server.app.log;
+          syncing = new SyncScheduler(clock, {
+            everyMs: every,
+            run: () =>
+              syncOnce(sync, databaseTarget(server.opened.db, clock, config.windowDays), clock, (line) =>
+                log.debug({ sync: line }, "sync"),
+              ),
+            onDone: async (s) => {
+              log.info(syncLine(s));
+              // What the run changed is processed now rather than at the next reprocessing period.
+              if (s.daysChanged.length > 0) await server.scheduler.tick();
+            },
+            onFailure: (err) =>
+              log.warn(`sync failed: ${(err as Error).message}; trying again in ${flags.syncEvery}`),
+          });
+          syncing.start();
+          process.stdout.write(
+            `  sync:      every ${flags.syncEvery} from ${sync.api} (${sync.scopes.join(", ")})\n`,
+          );
+        }
         let stopping = false;
         const shutdown = (signal: string) => {
           if (stopping) {
@@ -63,18 +95,20 @@ export function serveCommand(program: Command): void {
           stopping = true;
           const started = Date.now();
           server.app.log.info({ signal }, "shutting down: no new connections, finishing requests in flight");
-          server.close().then(
-            () => {
-              process.stdout.write(
-                `pilotlog stopped (${signal}) in ${Date.now() - started} ms; data is closed cleanly.\n`,
-              );
-              process.exit(0);
-            },
-            (err: unknown) => {
-              process.stderr.write(`pilotlog could not close cleanly: ${(err as Error).message}\n`);
-              process.exit(1);
-            },
-          );
+          (syncing?.stop() ?? Promise.resolve())
+            .then(() => server.close())
+            .then(
+              () => {
+                process.stdout.write(
+                  `pilotlog stopped (${signal}) in ${Date.now() - started} ms; data is closed cleanly.\n`,
+                );
+                process.exit(0);
+              },
+              (err: unknown) => {
+                process.stderr.write(`pilotlog could not close cleanly: ${(err as Error).message}\n`);
+                process.exit(1);
+              },
+            );
         };
         process.on("SIGINT", () => shutdown("SIGINT"));
         process.on("SIGTERM", () => shutdown("SIGTERM"));

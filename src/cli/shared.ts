@@ -66,6 +66,7 @@ const LOST_ADVICE: Record<string, string> = {
   apply:
     "a file is applied all or nothing, so run the same apply again once a server runs (or with none): it changes only what is missing",
   process: "run process again once a server runs (or with none): it redoes only days not yet done",
+  sync: "run the same sync again once a server runs (or with none): it resumes with the days not yet recorded as synced",
   token:
     "the token may or may not exist: check with `npx pilotlog token list` once a server runs (or with none) before trying again",
 };

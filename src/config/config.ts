@@ -134,9 +134,16 @@ function pick(flag: string | undefined, env: string | undefined): string | undef
   return flag ?? (env === "" ? undefined : env);
 }
 
-/** A duration the schema has checked (`90s`, `15m`, `1h`, `0`) in milliseconds. */
-function duration(value: string): number {
-  const m = new RegExp(DURATION).exec(value)!;
+/**
+ * A duration (`90s`, `15m`, `1h`, `0`) in milliseconds. Values the settings schema checked never throw; `what`
+ * names the flag in the error for values checked here (the sync flags).
+ */
+export function duration(value: string, what = "duration"): number {
+  const m = new RegExp(DURATION).exec(value);
+  if (!m)
+    throw new ConfigError(
+      `${what} must be a duration such as 30s, 15m or 1h (0 turns it off), got "${value}"`,
+    );
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
   return Number(m[1]) * unit;
 }
