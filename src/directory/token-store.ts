@@ -6,7 +6,11 @@ import { TOKEN_KINDS, type TokenKind } from "./model.js";
 import { KNOWN_PERMISSIONS, KNOWN_SCOPES } from "./token-grants.js";
 import { hashToken, newTokenSecret } from "./tokens.js";
 
-export class TokenRequestError extends Error {}
+/** A token request that does not fit together; the message names the flag to change. */
+export class TokenRequestError extends Error {
+  /** Its entry of the error catalogue (src/api/errors.ts). */
+  readonly catalogueKind = "token_request_invalid";
+}
 
 export interface NewToken {
   kind: TokenKind;
