@@ -22,7 +22,7 @@ import {
 } from "./errors.js";
 import { COMMON_HEADERS, CORS_HEADERS, PREFLIGHT_HEADERS, RequestIds, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
-import { clientErrorHandler, LIMITS } from "./limits.js";
+import { clientErrorHandlerFor, LIMITS, type Timeouts } from "./limits.js";
 import { bodyValidationError } from "./local-body.js";
 import { LOCAL_PREFIX } from "./local-guard.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
@@ -85,8 +85,13 @@ export function toApiError(err: unknown, resource: string): ApiError {
  */
 export function buildApp(
   ctx: AppContext,
-  options: { logger?: FastifyServerOptions["logger"] } = {},
+  options: {
+    logger?: FastifyServerOptions["logger"];
+    /** Shorter time limits, and how often Node checks them (its default: every 30 s); tests use these. */
+    timeouts?: Timeouts & { checkEveryMs?: number };
+  } = {},
 ): FastifyInstance {
+  const timeouts = options.timeouts ?? LIMITS;
   const requestIds = new RequestIds();
   const app = Fastify({
     logger: options.logger ?? false,
@@ -94,10 +99,17 @@ export function buildApp(
     // Local route bodies are checked as sent: no coercion ("1" is not 1), no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     bodyLimit: LIMITS.bodyBytes,
-    requestTimeout: LIMITS.requestMs,
+    requestTimeout: timeouts.requestMs,
     // A request without Host is served (links then use the address it came in on) rather than refused bodiless.
-    http: { maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs, requireHostHeader: false },
-    clientErrorHandler,
+    http: {
+      maxHeaderSize: LIMITS.headerBytes,
+      headersTimeout: timeouts.headersMs,
+      requireHostHeader: false,
+      ...(options.timeouts?.checkEveryMs
+        ? { connectionsCheckingInterval: options.timeouts.checkEveryMs }
+        : {}),
+    },
+    clientErrorHandler: clientErrorHandlerFor(timeouts),
     // Requests arriving during shutdown get GitHub's 503 body from the onRequest hook below, not Fastify's.
     return503OnClosing: false,
     // Long path segments reach the routes, which answer 404 for names that cannot exist.
@@ -119,13 +131,15 @@ export function buildApp(
       "expectation_failed",
       `Expectation Failed: "Expect: ${String(req.headers.expect).slice(0, 40)}" is not supported; only 100-continue is`,
     );
+    const body = JSON.stringify(errorBody(e));
     res
       .writeHead(e.status, {
         "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
         [ERROR_CODE_HEADER]: e.code,
         connection: "close",
       })
-      .end(JSON.stringify(errorBody(e)));
+      .end(body);
   });
 
   // Bodies are read raw: ingestion decodes NDJSON/JSON/gzip itself, with its own limits and messages.

@@ -21,7 +21,6 @@ export const DOCS = {
   telemetry: "https://github.com/pilotlog/pilotlog/blob/main/docs/telemetry-events.md",
   usageMetrics: "https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-usage-metrics",
   otlp: "https://github.com/pilotlog/pilotlog/blob/main/docs/otlp-ingest.md",
-  errors: "https://github.com/pilotlog/pilotlog/blob/main/docs/errors.md",
 } as const;
 
 /** One entry of the catalogue. */
@@ -201,6 +200,12 @@ export const ERROR_CATALOGUE = {
     status: 503,
     message: "Service temporarily unavailable; retry later.",
     when: "The database is unavailable, out of resources or busy, or the server is shutting down: retry after Retry-After with the same request.",
+  },
+  not_ready: {
+    code: "PL_ERR_NOT_READY",
+    status: 503,
+    message: "not ready\n",
+    when: "`GET /readyz` while the database cannot be reached, its schema is not current, or the server is shutting down (answered as text for probes).",
   },
   dashboard_not_built: {
     code: "PL_ERR_DASHBOARD_NOT_BUILT",
