@@ -100,4 +100,11 @@ describe("dashboard route", () => {
     expect(body).toContain('<meta name="pilotlog:window-days" content="28" />');
     await a.close();
   });
+
+  it("takes the same build folder named twice (compiled, both default places are dist/web)", async () => {
+    const a = Fastify();
+    registerDashboard(a, ctx, [join(dir, "web"), join(dir, "x", "..", "web")]);
+    expect((await a.inject("/assets/index-abc123.js")).statusCode).toBe(200);
+    await a.close();
+  });
 });

@@ -107,7 +107,8 @@ export function registerDashboard(
       for (const dir of buildDirs) precompressAssets(join(dir, "assets"));
     });
     await scope.register(fastifyStatic, {
-      root: buildDirs.map((d) => join(d, "assets")),
+      // Compiled, both BUILD_DIRS are dist/web: the plugin refuses a root named twice.
+      root: [...new Set(buildDirs.map((d) => join(d, "assets")))],
       prefix: "/assets/",
       decorateReply: false,
       preCompressed: true,
