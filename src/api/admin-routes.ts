@@ -11,7 +11,7 @@ import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { markSynced, readLocalState, type SyncedDay } from "../sync/state.js";
 import { utcDay } from "../util/time.js";
 import type { AppContext } from "./context.js";
-import { ApiError } from "./errors.js";
+import { ApiError, fromCatalogued } from "./errors.js";
 import { localRoutes } from "./local-body.js";
 
 /** Whether the request shows the local admin secret (from the PGlite folder's lock file). */
@@ -98,10 +98,8 @@ function register(scope: FastifyInstance, ctx: AppContext): void {
         strict: body.strict === true,
       });
     } catch (err) {
-      if (err instanceof DirectoryFileError) {
-        reply.code(422);
-        return { message: err.message, issues: err.issues };
-      }
+      // An Error sent goes through the app's error handler: the catalogue's 422 with GitHub's body.
+      if (err instanceof DirectoryFileError) return reply.send(fromCatalogued(err));
       throw err;
     }
   });
@@ -118,10 +116,8 @@ function register(scope: FastifyInstance, ctx: AppContext): void {
         }),
       };
     } catch (err) {
-      if (err instanceof ProcessRequestError) {
-        reply.code(422);
-        return { message: err.message };
-      }
+      // An Error sent goes through the app's error handler: the catalogue's 422 with GitHub's body.
+      if (err instanceof ProcessRequestError) return reply.send(fromCatalogued(err));
       throw err;
     }
   });
@@ -150,10 +146,8 @@ function register(scope: FastifyInstance, ctx: AppContext): void {
       try {
         return await work(req.body as Static<S>);
       } catch (err) {
-        if (err instanceof TokenRequestError) {
-          reply.code(422);
-          return { message: err.message };
-        }
+        // An Error sent goes through the app's error handler: the catalogue's 422 with GitHub's body.
+        if (err instanceof TokenRequestError) return reply.send(fromCatalogued(err));
         throw err;
       }
     });

@@ -12,10 +12,18 @@ import { registerAdminRoutes } from "./admin-routes.js";
 import { registerSeatRoutes } from "./companion/seats.js";
 import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
-import { ApiError, DOCS, databaseFaultError, errorBody } from "./errors.js";
+import {
+  ApiError,
+  DOCS,
+  databaseFaultError,
+  ERROR_CODE_HEADER,
+  errorBody,
+  fromCatalogued,
+  isCatalogued,
+} from "./errors.js";
 import { COMMON_HEADERS, CORS_HEADERS, PREFLIGHT_HEADERS, RequestIds, selectApiVersion } from "./github.js";
 import { InFlight } from "./inflight.js";
-import { clientErrorHandler, LIMITS } from "./limits.js";
+import { clientErrorHandlerFor, LIMITS, type Timeouts } from "./limits.js";
 import { bodyValidationError } from "./local-body.js";
 import { LOCAL_PREFIX } from "./local-guard.js";
 import { registerMetricsRoutes } from "./metrics-route.js";
@@ -33,28 +41,43 @@ declare module "fastify" {
   }
 }
 
-/** Fastify errors that are the client's fault, mapped onto the catalogue. */
-function fromFastifyError(
-  err: { code?: string; statusCode?: number; message: string; validation?: unknown },
-  resource: string,
-): ApiError {
-  if (Array.isArray(err.validation)) return bodyValidationError(err.validation, resource);
-  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-    return new ApiError(
-      "payload_too_large",
-      `Request body is larger than ${LIMITS.bodyBytes} bytes; send smaller batches.`,
-    );
+/**
+ * Any error a route or Fastify raised, as its catalogue entry: ApiErrors as they are, errors of other modules
+ * that name their entry (isCatalogued), database faults as 503, Fastify's own (FST_ERR_*) by their code; anything
+ * else is a 500. The original error is kept as the cause.
+ */
+export function toApiError(err: unknown, resource: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isCatalogued(err)) return fromCatalogued(err);
+  const fault = databaseFault(err);
+  if (fault) {
+    const e = databaseFaultError(fault, UNAVAILABLE_RETRY_AFTER_S);
+    return new ApiError(e.kind, e.message, { ...e.options, cause: err });
   }
-  if (
-    err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" ||
-    err.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH" ||
-    err.code === "FST_ERR_CTP_EMPTY_JSON_BODY"
-  ) {
-    return new ApiError("bad_request", err.message);
+  const f = err as { code?: string; statusCode?: number; message?: string; validation?: unknown };
+  if (Array.isArray(f.validation)) {
+    const e = bodyValidationError(f.validation, resource);
+    return new ApiError(e.kind, e.message, { ...e.options, cause: err });
   }
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-    return new ApiError("bad_request", err.message);
-  return new ApiError("internal");
+  const message = String(f.message ?? "");
+  switch (f.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new ApiError(
+        "payload_too_large",
+        `Request body is larger than ${LIMITS.bodyBytes} bytes; send smaller batches.`,
+        { cause: err },
+      );
+    // Fastify raises this for an empty Content-Type, which the routes answer 400 (as they always have).
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new ApiError("bad_request", message, { cause: err });
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return new ApiError("bad_json", `Problems parsing JSON: ${message}`, { cause: err });
+  }
+  if (f.statusCode && f.statusCode >= 400 && f.statusCode < 500)
+    return new ApiError("bad_request", message, { cause: err });
+  return new ApiError("internal", undefined, { cause: err });
 }
 
 /**
@@ -63,8 +86,13 @@ function fromFastifyError(
  */
 export function buildApp(
   ctx: AppContext,
-  options: { logger?: FastifyServerOptions["logger"] } = {},
+  options: {
+    logger?: FastifyServerOptions["logger"];
+    /** Shorter time limits, and how often Node checks them (its default: every 30 s); tests use these. */
+    timeouts?: Timeouts & { checkEveryMs?: number };
+  } = {},
 ): FastifyInstance {
+  const timeouts = options.timeouts ?? LIMITS;
   const requestIds = new RequestIds();
   const app = Fastify({
     logger: options.logger ?? false,
@@ -81,31 +109,47 @@ export function buildApp(
       ],
     },
     bodyLimit: LIMITS.bodyBytes,
-    requestTimeout: LIMITS.requestMs,
+    requestTimeout: timeouts.requestMs,
     // A request without Host is served (links then use the address it came in on) rather than refused bodiless.
-    http: { maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs, requireHostHeader: false },
-    clientErrorHandler,
+    http: {
+      maxHeaderSize: LIMITS.headerBytes,
+      headersTimeout: timeouts.headersMs,
+      requireHostHeader: false,
+      ...(options.timeouts?.checkEveryMs
+        ? { connectionsCheckingInterval: options.timeouts.checkEveryMs }
+        : {}),
+    },
+    clientErrorHandler: clientErrorHandlerFor(timeouts),
     // Requests arriving during shutdown get GitHub's 503 body from the onRequest hook below, not Fastify's.
     return503OnClosing: false,
     // Long path segments reach the routes, which answer 404 for names that cannot exist.
     routerOptions: { maxParamLength: 2000 },
     // Malformed URLs get GitHub's body too, never the framework's.
     frameworkErrors: (err, _req, res) => {
+      const e = new ApiError("malformed_request", `Bad request: ${err.message}`, { cause: err });
       (res as unknown as FastifyReply)
-        .code(400)
+        .code(e.status)
         .type("application/json; charset=utf-8")
-        .send({ message: `Bad request: ${err.message}`, documentation_url: DOCS.rest, status: "400" });
+        .header(ERROR_CODE_HEADER, e.code)
+        .send(errorBody(e));
     },
   });
 
   // Node answers an Expect other than 100-continue itself, with no body, unless someone listens.
   app.server.on("checkExpectation", (req, res) => {
-    const body = JSON.stringify({
-      message: `Expectation Failed: "Expect: ${String(req.headers.expect).slice(0, 40)}" is not supported; only 100-continue is`,
-      documentation_url: DOCS.rest,
-      status: "417",
-    });
-    res.writeHead(417, { "content-type": "application/json; charset=utf-8", connection: "close" }).end(body);
+    const e = new ApiError(
+      "expectation_failed",
+      `Expectation Failed: "Expect: ${String(req.headers.expect).slice(0, 40)}" is not supported; only 100-continue is`,
+    );
+    const body = JSON.stringify(errorBody(e));
+    res
+      .writeHead(e.status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+        [ERROR_CODE_HEADER]: e.code,
+        connection: "close",
+      })
+      .end(body);
   });
 
   // Bodies are read raw: ingestion decodes NDJSON/JSON/gzip itself, with its own limits and messages.
@@ -146,16 +190,11 @@ export function buildApp(
 
   app.setErrorHandler((err, req, reply) => {
     const fault = err instanceof ApiError ? null : databaseFault(err);
-    let apiErr =
-      err instanceof ApiError
-        ? err
-        : fault
-          ? databaseFaultError(fault, UNAVAILABLE_RETRY_AFTER_S)
-          : fromFastifyError(
-              err as { code?: string; statusCode?: number; message: string; validation?: unknown },
-              req.routeOptions.config?.resource ?? "Body",
-            );
+    let apiErr = toApiError(err, req.routeOptions.config?.resource ?? "Body");
     if (fault) req.log.warn({ err }, `database ${fault}`);
+    // The cause is for the operator: logged (at debug for the client's own mistakes), never sent.
+    else if (apiErr.kind !== "internal" && apiErr.cause !== undefined)
+      req.log.debug({ err: apiErr.cause, code: apiErr.code }, apiErr.message);
     // Only requests that fail authentication are locked out: a valid token is always served, so a relay or
     // dashboard sharing an address with someone guessing tokens keeps working.
     if (throttle && apiErr.kind === "bad_credentials") {
@@ -167,13 +206,12 @@ export function buildApp(
     }
     if (apiErr.kind === "internal") req.log.error({ err }, "unexpected error");
     if (apiErr.options.headers) reply.headers(apiErr.options.headers);
-    reply.code(apiErr.status).type("application/json; charset=utf-8");
+    reply.code(apiErr.status).type("application/json; charset=utf-8").header(ERROR_CODE_HEADER, apiErr.code);
     return errorBody(apiErr, req.routeOptions.config?.docs ?? DOCS.rest);
   });
 
-  app.setNotFoundHandler((_req, reply) => {
-    reply.code(404).type("application/json; charset=utf-8");
-    return { message: "Not Found", documentation_url: DOCS.rest, status: "404" };
+  app.setNotFoundHandler(async () => {
+    throw new ApiError("route_not_found");
   });
 
   for (const prefix of ["", "/api/v3"]) {
@@ -192,10 +230,7 @@ export function buildApp(
   registerIngestRoute(app, ctx);
   // Preflights as api.github.com answers them, on every path but the local routes (those get the 404).
   app.options("*", async (req, reply) => {
-    if (req.url.startsWith(LOCAL_PREFIX)) {
-      reply.code(404).type("application/json; charset=utf-8");
-      return { message: "Not Found", documentation_url: DOCS.rest, status: "404" };
-    }
+    if (req.url.startsWith(LOCAL_PREFIX)) throw new ApiError("route_not_found");
     reply.headers(PREFLIGHT_HEADERS);
     return reply.code(204).send();
   });

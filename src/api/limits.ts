@@ -1,7 +1,6 @@
-import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { INGEST_LIMITS } from "../ingest/route.js";
-import { DOCS } from "./errors.js";
+import { ApiError, rawAnswer } from "./errors.js";
 
 /** Every limit the server enforces on what clients send (RELIABILITY.md lists them with their answers). */
 export const LIMITS = {
@@ -19,21 +18,39 @@ export const LIMITS = {
   connections: 10_000,
 } as const;
 
+/** The time limits of one server (tests shorten them; production uses LIMITS). */
+export interface Timeouts {
+  requestMs: number;
+  headersMs: number;
+}
+
 /**
- * Answers what Node's HTTP parser rejects before any route runs (oversized headers, timeouts, malformed requests)
- * with GitHub's error body instead of the framework's, then closes the connection.
+ * Fastify's clientErrorHandler: answers what Node's HTTP parser rejects before any route runs (oversized headers,
+ * timeouts, malformed requests) from the error catalogue, with GitHub's body, then closes the connection. The 408
+ * names the server's own limit.
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === "ECONNRESET" || socket.destroyed) return;
-  const [status, message] =
-    err.code === "ERR_HTTP_REQUEST_TIMEOUT"
-      ? [408, `Request not received within ${LIMITS.requestMs / 1000} seconds`]
-      : err.code === "HPE_HEADER_OVERFLOW"
-        ? [431, `Request headers are larger than ${LIMITS.headerBytes} bytes`]
-        : [400, "Bad request: the HTTP request could not be parsed"];
-  const body = JSON.stringify({ message, documentation_url: DOCS.rest, status: String(status) });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+export function clientErrorHandlerFor(
+  timeouts: Timeouts,
+): (err: NodeJS.ErrnoException, socket: Socket) => void {
+  return (err, socket) => {
+    if (err.code === "ECONNRESET" || socket.destroyed) return;
+    socket.end(rawAnswer(clientError(err, timeouts)));
+  };
+}
+
+/** The catalogue entry for what Node's HTTP parser refused, with the limit it hit. */
+export function clientError(err: NodeJS.ErrnoException, timeouts: Timeouts = LIMITS): ApiError {
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT")
+    return new ApiError(
+      "request_timeout",
+      `Request not received within ${timeouts.requestMs / 1000} seconds`,
+      {
+        cause: err,
+      },
+    );
+  if (err.code === "HPE_HEADER_OVERFLOW")
+    return new ApiError("headers_too_large", `Request headers are larger than ${LIMITS.headerBytes} bytes`, {
+      cause: err,
+    });
+  return new ApiError("malformed_request", undefined, { cause: err });
 }

@@ -31,7 +31,11 @@ export function localRoutes(
       try {
         done(null, JSON.parse(raw));
       } catch (err) {
-        done(new ApiError("bad_request", `Problems parsing JSON: ${(err as Error).message.slice(0, 200)}`));
+        done(
+          new ApiError("bad_json", `Problems parsing JSON: ${(err as Error).message.slice(0, 200)}`, {
+            cause: err,
+          }),
+        );
       }
     });
     register(scope);

@@ -1,14 +1,18 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { dirname, extname, join } from "node:path";
+import { type FSWatcher, readFileSync, watch } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../api/context.js";
+import { ApiError, ERROR_CODE_HEADER } from "../api/errors.js";
 import { utcDay } from "../util/time.js";
+import { precompressAssets } from "./precompress.js";
 
 /**
  * The web dashboard (web/, built by `npm run build` into dist/web) at `/`, with its hashed assets under
- * `/assets/`. It is a client of the public API like any other: this file only hands out its files.
+ * `/assets/`. It is a client of the public API like any other: this file only hands out its files. The assets are
+ * served by @fastify/static from the files gzip and brotli made at build time (content negotiation, `q=0`
+ * included, is the library's); index.html is read once and re-read only when its folder changes.
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,71 +33,35 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-};
+/** Names carry a content hash: a new build has new names, so a year of caching is safe. */
+const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-interface Asset {
-  body: Buffer;
-  /** Compressed once at load: text assets are sent gzipped to clients that accept it. */
-  gzip: Buffer | null;
-  type: string;
+interface Index {
+  html: string;
+  watcher: FSWatcher | null;
 }
 
-interface Build {
-  indexPath: string;
-  mtimeMs: number;
-  index: string;
-  assets: Map<string, Asset>;
-}
-
-async function findIndex(dirs: readonly string[]): Promise<{ path: string; mtimeMs: number } | null> {
+/** The first built index.html of `dirs`, with its assets precompressed if the build did not do it. */
+function loadIndex(dirs: readonly string[], onChange: () => void): Index | null {
   for (const dir of dirs) {
-    const path = join(dir, "index.html");
+    let html: string;
     try {
-      return { path, mtimeMs: (await stat(path)).mtimeMs };
+      html = readFileSync(join(dir, "index.html"), "utf8");
     } catch {
-      // Not built there: try the next place.
+      continue; // Not built there: try the next place.
     }
+    precompressAssets(join(dir, "assets"));
+    let watcher: FSWatcher | null = null;
+    try {
+      // A `npm run build` while the server runs replaces the folder: the next request reads the new page.
+      watcher = watch(dir, { persistent: false }, onChange);
+      watcher.on("error", onChange);
+    } catch {
+      // No watching here (some network file systems): the page stays as first read until a restart.
+    }
+    return { html, watcher };
   }
   return null;
-}
-
-async function loadBuild(indexPath: string, mtimeMs: number): Promise<Build> {
-  const dir = dirname(indexPath);
-  const assets = new Map<string, Asset>();
-  const names = await readdir(join(dir, "assets")).catch(() => [] as string[]);
-  for (const name of names) {
-    const body = await readFile(join(dir, "assets", name));
-    const type = TYPES[extname(name)] ?? "application/octet-stream";
-    const text = /^(text\/|application\/json|image\/svg)/.test(type);
-    assets.set(name, { body, gzip: text && body.length > 1024 ? gzipSync(body) : null, type });
-  }
-  return { indexPath, mtimeMs, index: await readFile(indexPath, "utf8"), assets };
-}
-
-const NOT_BUILT =
-  "The pilotlog dashboard is not built. Run `npm run build` in the pilotlog folder, then reload this page.\n" +
-  "(The API itself is running: GitHub's routes answer as usual.)\n";
-
-function sendAsset(req: FastifyRequest, reply: FastifyReply, a: Asset) {
-  reply
-    .header("content-type", a.type)
-    // Names carry a content hash: a new build has new names, so a year of caching is safe.
-    .header("cache-control", "public, max-age=31536000, immutable")
-    .header("vary", "accept-encoding");
-  if (a.gzip && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
-    reply.header("content-encoding", "gzip");
-    return reply.send(a.gzip);
-  }
-  return reply.send(a.body);
 }
 
 /**
@@ -106,31 +74,54 @@ export function registerDashboard(
   /** Where to look for the build, first found wins (tests point it elsewhere). */
   buildDirs: readonly string[] = BUILD_DIRS,
 ): void {
-  let build: Build | null = null;
-  // Re-read when index.html changes, so a `npm run build` while the server runs is picked up.
-  const current = async (): Promise<Build | null> => {
-    const found = await findIndex(buildDirs);
-    if (!found) return null;
-    if (!build || build.indexPath !== found.path || build.mtimeMs !== found.mtimeMs)
-      build = await loadBuild(found.path, found.mtimeMs);
-    return build;
+  let index: Index | null = null;
+  const forget = () => {
+    index?.watcher?.close();
+    index = null;
   };
+  app.addHook("onClose", async () => forget());
 
   app.get("/", async (_req, reply) => {
-    const b = await current();
+    // Read from disk only until a build is found (and after it changes), not on every request.
+    index ??= loadIndex(buildDirs, forget);
     reply.header("cache-control", "no-cache").header("content-security-policy", DASHBOARD_CSP);
-    if (!b) return reply.code(503).type("text/plain; charset=utf-8").send(NOT_BUILT);
+    if (!index) {
+      const e = new ApiError("dashboard_not_built");
+      // For the person at the browser: the catalogue's words as text, not JSON.
+      return reply
+        .code(e.status)
+        .header(ERROR_CODE_HEADER, e.code)
+        .type("text/plain; charset=utf-8")
+        .send(e.message);
+    }
     const today = utcDay(ctx.clock.now());
     const meta =
       `<meta name="pilotlog:today" content="${today}" />` +
       `<meta name="pilotlog:window-days" content="${ctx.windowDays}" />`;
-    return reply.type("text/html; charset=utf-8").send(b.index.replace("</head>", `${meta}</head>`));
+    return reply.type("text/html; charset=utf-8").send(index.html.replace("</head>", `${meta}</head>`));
   });
 
-  app.get("/assets/*", async (req, reply) => {
-    const name = (req.params as { "*": string })["*"];
-    const asset = (await current())?.assets.get(name);
-    if (!asset) return reply.callNotFound();
-    return sendAsset(req, reply, asset);
+  app.register(async (scope) => {
+    // Assets of a build made before precompression existed (or by a test) get their .gz/.br once, here.
+    scope.addHook("onReady", async () => {
+      for (const dir of buildDirs) precompressAssets(join(dir, "assets"));
+    });
+    await scope.register(fastifyStatic, {
+      // Compiled, both BUILD_DIRS are dist/web: the plugin refuses a root named twice.
+      root: [...new Set(buildDirs.map((d) => join(d, "assets")))],
+      prefix: "/assets/",
+      decorateReply: false,
+      preCompressed: true,
+      index: false,
+      redirect: false,
+      dotfiles: "ignore",
+      cacheControl: true,
+      maxAge: YEAR_MS,
+      immutable: true,
+      // The same URL answers gzip, brotli or plain bytes: caches must key on Accept-Encoding.
+      setHeaders: (res) => res.setHeader("vary", "accept-encoding"),
+      // Only the assets by their own names: not their .gz/.br siblings, nothing outside the folder.
+      allowedPath: (path) => !path.includes("..") && !/\.(gz|br)$/.test(path),
+    });
   });
 }

@@ -15,7 +15,11 @@ import { KNOWN_PERMISSIONS, KNOWN_SCOPES } from "./token-grants.js";
 import { type NewToken, NewTokenSchema, RevokeTokenSchema } from "./token-schema.js";
 import { hashToken, newTokenSecret } from "./tokens.js";
 
-export class TokenRequestError extends Error {}
+/** A token request that does not fit together; the message names the flag to change. */
+export class TokenRequestError extends Error {
+  /** Its entry of the error catalogue (src/api/errors.ts). */
+  readonly catalogueKind = "token_request_invalid";
+}
 
 export type { NewToken };
 

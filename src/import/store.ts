@@ -36,7 +36,10 @@ export interface PendingTeamRow {
 }
 
 /** Thrown for a scope the files name but this server cannot place: the message says how to fix it. */
-export class UnknownScopeError extends Error {}
+export class UnknownScopeError extends Error {
+  /** Its entry of the error catalogue (src/api/errors.ts), should it reach a route. */
+  readonly catalogueKind = "validation_failed";
+}
 
 /** Resolves upstream scope ids to local ones, creating the organization or enterprise the flags name. */
 export class ScopeMap {

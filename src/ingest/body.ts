@@ -11,6 +11,14 @@ export class BodyError extends Error {
   ) {
     super(message);
   }
+  /** Its entry of the error catalogue (src/api/errors.ts). */
+  get catalogueKind(): "bad_request" | "payload_too_large" | "unsupported_media_type" {
+    return this.status === 413
+      ? "payload_too_large"
+      : this.status === 415
+        ? "unsupported_media_type"
+        : "bad_request";
+  }
 }
 
 const NDJSON = new Set([

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { authenticate } from "../api/auth.js";
 import type { AppContext } from "../api/context.js";
-import { ApiError, DOCS } from "../api/errors.js";
+import { ApiError, DOCS, fromCatalogued } from "../api/errors.js";
 import { windowOf } from "../rollup/window.js";
 import { utcDay } from "../util/time.js";
 import { BodyError, type BodyItem, decodeBody } from "./body.js";
@@ -40,17 +40,7 @@ export function registerIngestRoute(app: FastifyInstance, ctx: AppContext): void
         INGEST_LIMITS,
       );
     } catch (err) {
-      if (err instanceof BodyError) {
-        throw new ApiError(
-          err.status === 413
-            ? "payload_too_large"
-            : err.status === 415
-              ? "unsupported_media_type"
-              : "bad_request",
-          err.message,
-          { documentationUrl: DOCS.telemetry },
-        );
-      }
+      if (err instanceof BodyError) throw fromCatalogued(err, { documentationUrl: DOCS.telemetry });
       throw err;
     }
     const today = utcDay(now);

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { authorized } from "../api/admin-routes.js";
 import type { AppContext } from "../api/context.js";
-import { ApiError } from "../api/errors.js";
+import { ApiError, ERROR_CODE_HEADER } from "../api/errors.js";
 import { PgliteDb } from "../db/pglite.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import { storeSummary } from "./backup.js";
@@ -62,11 +62,10 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: AppContext): Servic
   const plain = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" };
   app.get("/healthz", async (_req, reply) => reply.code(200).headers(plain).send("ok\n"));
   app.get("/readyz", async (_req, reply) => {
-    const ok = await readiness.ready();
-    return reply
-      .code(ok ? 200 : 503)
-      .headers(plain)
-      .send(ok ? "ready\n" : "not ready\n");
+    if (await readiness.ready()) return reply.code(200).headers(plain).send("ready\n");
+    // Probes read the status; the catalogue's entry gives the code and the one-line text.
+    const e = new ApiError("not_ready");
+    return reply.code(e.status).headers(plain).header(ERROR_CODE_HEADER, e.code).send(e.message);
   });
   app.get("/metrics", async (req, reply) => {
     if (ctx.metricsToken !== undefined && !showsToken(req.headers.authorization, ctx.metricsToken)) {

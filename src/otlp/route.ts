@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authenticate, type Principal } from "../api/auth.js";
 import type { AppContext } from "../api/context.js";
-import { ApiError, DOCS } from "../api/errors.js";
+import { ApiError, DOCS, ERROR_CODE_HEADER, fromCatalogued } from "../api/errors.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { windowOf } from "../rollup/process.js";
 import { utcDay } from "../util/time.js";
@@ -37,6 +37,16 @@ function send(reply: FastifyReply, status: number, b: EncodedBody): FastifyReply
 }
 
 /**
+ * A catalogue error as OTLP/HTTP answers it: the entry's status, code header and message, in a google.rpc.Status
+ * body of the request's encoding (the body OTLP exporters read, not GitHub's).
+ */
+function sendError(reply: FastifyReply, encoding: OtlpEncoding, err: ApiError): FastifyReply {
+  if (err.options.headers) reply.headers(err.options.headers);
+  reply.header(ERROR_CODE_HEADER, err.code);
+  return send(reply, err.status, statusBody(encoding, err.status, err.message));
+}
+
+/**
  * `POST /v1/metrics`, `/v1/logs`, `/v1/traces` (spec/otlp-ingest.md): OTLP/HTTP protobuf or JSON, gzip; the answer
  * is OTLP's, in the request's encoding, and only once what was taken is committed.
  */
@@ -46,14 +56,13 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
   const handle = async (signal: Signal, req: FastifyRequest, reply: FastifyReply) => {
     const encoding: OtlpEncoding = encodingOf(req.headers["content-type"]) ?? "json";
     if (inFlight >= OTLP_MAX_CONCURRENT) {
-      reply.header("retry-after", String(OVERLOAD_RETRY_AFTER_S));
-      return send(
+      return sendError(
         reply,
-        429,
-        statusBody(
-          encoding,
-          429,
+        encoding,
+        new ApiError(
+          "overloaded",
           `pilotlog is busy; nothing in this request was stored. Retry in ${OVERLOAD_RETRY_AFTER_S} seconds.`,
+          { headers: { "retry-after": String(OVERLOAD_RETRY_AFTER_S) } },
         ),
       );
     }
@@ -89,22 +98,17 @@ export function registerOtlpRoutes(app: FastifyInstance, ctx: AppContext): void 
       const message = rejectionMessage(signal, batch.items.length, result.rejected);
       return send(reply, 200, exportResponse(signal, enc, result.rejected.length, message));
     } catch (err) {
-      if (err instanceof OtlpDecodeError)
-        return send(reply, err.status, statusBody(encoding, err.status, err.message));
-      if (err instanceof ApiError) {
-        if (err.options.headers) reply.headers(err.options.headers);
-        return send(reply, err.status, statusBody(encoding, err.status, err.message));
-      }
+      if (err instanceof OtlpDecodeError) return sendError(reply, encoding, fromCatalogued(err));
+      if (err instanceof ApiError) return sendError(reply, encoding, err);
       if (isDatabaseUnavailable(err)) {
         req.log.warn({ reason: (err as Error).message }, "database unavailable");
-        reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_S));
-        return send(
+        return sendError(
           reply,
-          503,
-          statusBody(
-            encoding,
-            503,
+          encoding,
+          new ApiError(
+            "service_unavailable",
             `The database is unavailable; nothing in this request was stored. Retry in ${UNAVAILABLE_RETRY_AFTER_S} seconds.`,
+            { headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_S) }, cause: err },
           ),
         );
       }

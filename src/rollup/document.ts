@@ -1,58 +1,65 @@
-/** GitHub's `copilot-usage-metrics-day`, as pilotlog writes it (field order is GitHub's example order). Types only: the dashboard (web/src/metrics-types.ts) imports these too, so the shape is declared once. */
+/**
+ * GitHub's `copilot-usage-metrics-day`, as pilotlog writes it (field order is GitHub's example order). Types only:
+ * the dashboard (web/src/metrics-types.ts) imports these too, so the shape is declared once. GitHub's own
+ * description of it (@octokit/openapi-types 28, the last to carry the legacy metrics routes) is looser (every
+ * field optional, any extra key allowed); `document.test.ts` checks at compile time that this shape is one of
+ * GitHub's and names no field GitHub's does not. Type aliases, not interfaces, so that they are assignable to
+ * GitHub's index-signature types.
+ */
 
-export interface ModelInfo {
+export type ModelInfo = {
   name: string;
   is_custom_model: boolean;
   custom_model_training_date: string | null;
-}
+};
 
-export interface CompletionLanguageLeaf {
+export type CompletionLanguageLeaf = {
   name: string;
   total_engaged_users: number;
   total_code_suggestions: number;
   total_code_acceptances: number;
   total_code_lines_suggested: number;
   total_code_lines_accepted: number;
-}
+};
 
-export interface CompletionModel extends ModelInfo {
+export type CompletionModel = ModelInfo & {
   total_engaged_users: number;
   languages: CompletionLanguageLeaf[];
-}
+};
 
-export interface CodeCompletions {
+export type CodeCompletions = {
   total_engaged_users: number;
   languages?: { name: string; total_engaged_users: number }[];
   editors?: { name: string; total_engaged_users: number; models: CompletionModel[] }[];
-}
+};
 
-export interface IdeChatModel extends ModelInfo {
+export type IdeChatModel = ModelInfo & {
   total_engaged_users: number;
   total_chats: number;
   total_chat_insertion_events: number;
   total_chat_copy_events: number;
-}
+};
 
-export interface IdeChat {
+export type IdeChat = {
   total_engaged_users: number;
   editors?: { name: string; total_engaged_users: number; models: IdeChatModel[] }[];
-}
+};
 
-export interface DotcomChat {
+export type DotcomChat = {
   total_engaged_users: number;
   models?: (ModelInfo & { total_engaged_users: number; total_chats: number })[];
-}
+};
 
-export interface PullRequests {
+export type PullRequests = {
   total_engaged_users: number;
   repositories?: {
     name: string;
     total_engaged_users: number;
     models: (ModelInfo & { total_pr_summaries_created: number; total_engaged_users: number })[];
   }[];
-}
+};
 
-export interface DayDocument {
+export type DayDocument = {
   date: string;
   total_active_users: number;
   total_engaged_users: number;
@@ -60,4 +67,4 @@ export interface DayDocument {
   copilot_ide_chat: IdeChat;
   copilot_dotcom_chat: DotcomChat;
   copilot_dotcom_pull_requests: PullRequests;
-}
+};

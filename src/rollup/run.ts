@@ -3,7 +3,11 @@ import { addDays, isDay, utcDay } from "../util/time.js";
 import { type DayResult, dueDays, processDay } from "./process.js";
 import { windowOf } from "./window.js";
 
-export class ProcessRequestError extends Error {}
+/** A day that cannot be processed; the message says which days can. */
+export class ProcessRequestError extends Error {
+  /** Its entry of the error catalogue (src/api/errors.ts). */
+  readonly catalogueKind = "process_request_invalid";
+}
 
 /** The `--day` of `pilotlog process` must be written YYYY-MM-DD: checked before anything is opened. */
 export function checkDayFormat(day: string): void {

@@ -9,6 +9,7 @@ import { pathName } from "../scopes.js";
 import { enterpriseFor, orgFor } from "./guard.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { organizationSimple, simpleUser, team } from "./people.js";
+import type { CopilotBilling } from "./shapes.js";
 
 const DOCS = {
   billing:
@@ -141,7 +142,7 @@ export function registerSeatRoutes(app: FastifyInstance, ctx: AppContext): void 
         cli: "enabled",
         seat_management_setting: "assign_selected",
         plan_type: "business",
-      });
+      } satisfies CopilotBilling);
     },
   );
 
