@@ -2,15 +2,17 @@
  * Import benchmark (issue 17): `runImport` of a users-28-day NDJSON file (one record per user and day, three
  * features, one IDE, as GitHub writes them) into PGlite and PostgreSQL (DATABASE_URL), beside a parse-only baseline
  * (the same reading, checking and fact rebuilding with a sink that stores nothing) in the same run. Targets:
- * ≥ 20,000 records/s on PostgreSQL, ≥ 5,000 on PGlite, peak RSS ≤ 300 MB (in this process, PGlite included).
+ * ≥ 20,000 records/s on PostgreSQL, ≥ 5,000 on PGlite, peak RSS ≤ 300 MB, 100,000 users (2.8 million records).
  *
- * PGlite runs on a data folder on disk, as `pilotlog import` does (in memory, the 3 GB of records would be the
- * process's own memory). The file is written first, streaming, outside the timed part.
+ * The file is written first, streaming, outside the timed part. Each run is its own process, as `pilotlog import`
+ * is, and that process samples its own RSS every 50 ms and reports its peak (VmHWM) too. PGlite imports into a
+ * data folder created and migrated beforehand by another process, as `pilotlog import` finds one (creating a
+ * folder runs initdb, which alone takes PGlite to ~750 MB for a moment).
  *
  *   node --import tsx bench/import.ts [--quick] [--users N] [--only pglite|postgres|parse]
  */
-import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../src/db/db.js";
@@ -22,13 +24,16 @@ import { type ImportSink, runImport } from "../src/import/run.js";
 import { databaseSink } from "../src/import/sink.js";
 import { addDays } from "../src/util/time.js";
 
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 const quick = process.argv.includes("--quick");
-const usersArg = process.argv.indexOf("--users");
-const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 2_000 : 100_000;
-const onlyArg = process.argv.indexOf("--only");
-const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : null;
+const users = arg("--users") ? Number(arg("--users")) : quick ? 2_000 : 100_000;
+const only = arg("--only") ?? null;
 const DAYS = 28;
 const FIRST = "2026-10-01";
+const RSS_TARGET_MB = 300;
 
 const c = (uic: number, gen: number, acc: number) =>
   `"user_initiated_interaction_count":${uic},"code_generation_activity_count":${gen},"code_acceptance_activity_count":${acc},"loc_suggested_to_add_sum":${gen * 3},"loc_suggested_to_delete_sum":0,"loc_added_sum":${acc * 2},"loc_deleted_sum":0`;
@@ -51,29 +56,92 @@ async function writeFile(path: string): Promise<number> {
   return n;
 }
 
-let peak = 0;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 50);
-
-async function timed(label: string, file: string, sink: ImportSink, records: number): Promise<number> {
-  peak = 0;
-  const t = performance.now();
-  const s = await runImport([file], sink);
-  const secs = (performance.now() - t) / 1000;
-  if (s.records !== records && label !== "parse only")
-    throw new Error(`${label}: imported ${s.records} of ${records}`);
-  const rate = records / secs;
-  console.log(
-    `  ${label.padEnd(12)} ${records} records in ${secs.toFixed(1)} s: ${Math.round(rate).toLocaleString("en")} records/s, peak RSS ${Math.round(peak / 2 ** 20)} MB`,
-  );
-  return rate;
-}
-
 const nullSink: ImportSink = {
   records: async (b) => ({ records: b.length, unplaced: [], days: new Set() }),
   teams: async (b) => ({ rows: b.length, teamsCreated: 0, unplaced: [], days: new Set() }),
 };
+
+interface ChildResult {
+  records: number;
+  secs: number;
+  /** Largest RSS sampled every 50 ms while importing, MB. */
+  sampledMb: number;
+  /** The process's peak RSS (VmHWM: from its start, opening the database included), MB. */
+  hwmMb: number;
+  /** CPU seconds of this process (PostgreSQL's own work is in its server processes). */
+  cpuS: number;
+}
+
+/** One timed import in this process: `--child parse|pglite|postgres FILE [DIR|URL]`. */
+async function child(kind: string, file: string, where: string | undefined): Promise<void> {
+  let db: Db | null = null;
+  if (kind === "pglite") db = await PgliteDb.open(where!);
+  if (kind === "postgres") db = await PostgresDb.open(where!);
+  let sampled = 0;
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage().rss);
+  }, 50);
+  const trace = process.env.BENCH_TRACE
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        console.error(
+          `rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} external ${m.external >> 20} MB`,
+        );
+      }, 3000)
+    : null;
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const s = await runImport([file], db ? databaseSink(db, { org: "bench-org", enterprise: null }) : nullSink);
+  const secs = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  if (trace) clearInterval(trace);
+  sampled = Math.max(sampled, process.memoryUsage().rss);
+  if (db) await db.close();
+  const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0);
+  const out: ChildResult = {
+    records: s.records,
+    secs,
+    sampledMb: sampled / 2 ** 20,
+    hwmMb: hwm / 1024,
+    cpuS: (used.user + used.system) / 1e6,
+  };
+  console.log(`RESULT ${JSON.stringify(out)}`);
+}
+
+function spawnChild(args: string[]): ChildResult {
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--child", ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (r.stderr) process.stderr.write(r.stderr);
+  const line = /^RESULT (.*)$/m.exec(r.stdout ?? "");
+  if (r.status !== 0 || !line) throw new Error(`bench child ${args[0]} failed: ${r.stdout}${r.stderr}`);
+  return JSON.parse(line[1]!) as ChildResult;
+}
+
+async function prepareFolder(dir: string): Promise<void> {
+  const db = await PgliteDb.open(dir);
+  await migrate(db);
+  await db.close();
+}
+
+const load = () => execFileSync("uptime", { encoding: "utf8" }).trim();
+
+function report(label: string, r: ChildResult, records: number, base: number | null, target: number | null) {
+  if (r.records !== records) throw new Error(`${label}: imported ${r.records} of ${records}`);
+  const rate = records / r.secs;
+  console.log(
+    `  ${label.padEnd(11)} ${records} records in ${r.secs.toFixed(1)} s: ${Math.round(rate).toLocaleString("en")} records/s` +
+      `${base ? ` (${(rate / base).toFixed(2)} of parse-only)` : ""}, ${r.cpuS.toFixed(1)} CPU s in this process, ` +
+      `RSS peak ${Math.round(r.hwmMb)} MB (sampled while importing: ${Math.round(r.sampledMb)} MB)`,
+  );
+  if (target !== null)
+    console.log(
+      `    target ≥ ${target.toLocaleString("en")}/s: ${rate >= target ? "met" : "NOT met"}; RSS ≤ ${RSS_TARGET_MB} MB: ${r.hwmMb <= RSS_TARGET_MB ? "met" : "NOT met"}   [${load()}]`,
+    );
+  return rate;
+}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-import-"));
@@ -83,70 +151,36 @@ async function main() {
     console.log(
       `import: users-28-day file of ${users} users (${records} records)${quick ? " (--quick)" : ""}`,
     );
-    const load = () => execFileSync("uptime", { encoding: "utf8" }).trim();
     console.log(`  machine: ${load()}`);
-    const base = await timed("parse only", file, nullSink, records);
-    const targets: {
-      name: string;
-      open: () => Promise<{ db: Db; close: () => Promise<void> }>;
-      target: number;
-    }[] = [
-      {
-        name: "PGlite",
-        target: 5_000,
-        open: async () => {
-          const folder = mkdtempSync(join(tmpdir(), "pilotlog-bench-import-pglite-"));
-          const db = await PgliteDb.open(folder);
-          return {
-            db,
-            close: async () => {
-              await db.close();
-              rmSync(folder, { recursive: true, force: true });
-            },
-          };
-        },
-      },
-    ];
-    if (process.env.DATABASE_URL && only !== "pglite")
-      targets.push({
-        name: "PostgreSQL",
-        target: 20_000,
-        open: async () => {
-          const scratch = await createScratchDatabase(process.env.DATABASE_URL!, "pilotlog_bench_import");
-          const db = await PostgresDb.open(scratch.url);
-          return {
-            db,
-            close: async () => {
-              await db.close();
-              await scratch.drop();
-            },
-          };
-        },
-      });
-    if (only === "postgres") targets.shift();
-    if (only === "parse") targets.length = 0;
-    for (const t of targets) {
-      const { db, close } = await t.open();
+    const base = report("parse only", spawnChild(["parse", file]), records, null, null);
+    if (only === "parse") return;
+    if (only !== "postgres") {
+      const folder = join(dir, "pglite");
+      await prepareFolder(folder);
+      report("PGlite", spawnChild(["pglite", file, folder]), records, base, 5_000);
+      rmSync(folder, { recursive: true, force: true });
+    }
+    if (process.env.DATABASE_URL && only !== "pglite") {
+      const scratch = await createScratchDatabase(process.env.DATABASE_URL, "pilotlog_bench_import");
       try {
+        const db = await PostgresDb.open(scratch.url);
         await migrate(db);
-        const rate = await timed(
-          t.name,
-          file,
-          databaseSink(db, { org: "bench-org", enterprise: null }),
-          records,
-        );
-        console.log(`  machine: ${load()}`);
-        console.log(
-          `    ${(rate / base).toFixed(2)} of parse-only; target ≥ ${t.target.toLocaleString("en")}/s: ${rate >= t.target ? "met" : "NOT met"}; RSS target ≤ 300 MB: ${peak <= 300 * 2 ** 20 ? "met" : "NOT met"}`,
-        );
+        await db.close();
+        report("PostgreSQL", spawnChild(["postgres", file, scratch.url]), records, base, 20_000);
       } finally {
-        await close();
+        await scratch.drop();
       }
     }
   } finally {
-    clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+const childKind = arg("--child");
+if (childKind)
+  await child(
+    childKind,
+    process.argv[process.argv.indexOf("--child") + 2]!,
+    process.argv[process.argv.indexOf("--child") + 3],
+  );
+else await main();

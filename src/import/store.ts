@@ -326,9 +326,12 @@ export async function storeRecords(
       // user-day whose facts came from a scope this batch does not re-import keeps them.
       const there = await selectColumns<{ day: string; user_id: number; scope: string }>(
         tx,
-        `SELECT DISTINCT f.day, f.user_id, f.scope FROM imported_facts f
-         JOIN unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[]) AS x(d, u)
-           ON f.day = x.d AND f.user_id = x.u`,
+        // A lateral probe per user-day, so the index is used whatever the planner believes of the table's size
+        // (PGlite has no autovacuum to gather statistics: a join chose to read the whole table, every batch).
+        `SELECT x.d AS day, x.u AS user_id, f.scope
+         FROM (SELECT DISTINCT d, u FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[])
+           AS x(d, u)) x
+         CROSS JOIN LATERAL (SELECT DISTINCT scope FROM imported_facts f WHERE f.day = x.d AND f.user_id = x.u) f`,
         [dayText, userText],
         ["day", "user_id", "scope"],
       );
