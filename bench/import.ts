@@ -9,10 +9,13 @@
  * data folder created and migrated beforehand by another process, as `pilotlog import` finds one (creating a
  * folder runs initdb, which alone takes PGlite to ~750 MB for a moment).
  *
- *   node --import tsx bench/import.ts [--quick] [--users N] [--only pglite|postgres|parse]
+ * `--cli` imports with the built `pilotlog import` (run `npm run build` first) instead of `runImport` in a bench
+ * process: the importing process is then the product itself, without the TypeScript loader.
+ *
+ *   node --import tsx bench/import.ts [--quick] [--users N] [--only pglite|postgres|parse] [--cli]
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../src/db/db.js";
@@ -31,6 +34,8 @@ const arg = (name: string) => {
 const quick = process.argv.includes("--quick");
 const users = arg("--users") ? Number(arg("--users")) : quick ? 2_000 : 100_000;
 const only = arg("--only") ?? null;
+/** Import through the built `pilotlog import` instead of `runImport` in a bench process (tsx adds ~70 MB of RSS). */
+const cli = process.argv.includes("--cli");
 const DAYS = 28;
 const FIRST = "2026-10-01";
 const RSS_TARGET_MB = 300;
@@ -120,7 +125,49 @@ function spawnChild(args: string[]): ChildResult {
   return JSON.parse(line[1]!) as ChildResult;
 }
 
+/**
+ * `pilotlog import FILE` (the built CLI, `npm run build`) in its own process; its RSS read from /proc every 50 ms
+ * (VmRSS sampled, VmHWM the kernel's peak), its time from start to exit (startup included).
+ */
+async function cliImport(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[],
+): Promise<ChildResult & { out: string }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, ["bin/pilotlog.js", "import", file, "--org", "bench-org", ...extra], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  let sampled = 0;
+  let hwm = 0;
+  const sampler = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+      sampled = Math.max(sampled, kb("VmRSS"));
+      hwm = Math.max(hwm, kb("VmHWM"));
+    } catch {
+      // exited between two samples
+    }
+  }, 50);
+  const code = await new Promise<number | null>((r) => child.on("exit", r));
+  clearInterval(sampler);
+  const secs = (performance.now() - t) / 1000;
+  if (code !== 0) throw new Error(`pilotlog import exited ${code}: ${out}`);
+  const records = Number(/Imported (\d+) user-day records/.exec(out)?.[1] ?? -1);
+  return { records, secs, sampledMb: sampled / 1024, hwmMb: hwm / 1024, cpuS: Number.NaN, out };
+}
+
 async function prepareFolder(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
   const db = await PgliteDb.open(dir);
   await migrate(db);
   await db.close();
@@ -133,7 +180,7 @@ function report(label: string, r: ChildResult, records: number, base: number | n
   const rate = records / r.secs;
   console.log(
     `  ${label.padEnd(11)} ${records} records in ${r.secs.toFixed(1)} s: ${Math.round(rate).toLocaleString("en")} records/s` +
-      `${base ? ` (${(rate / base).toFixed(2)} of parse-only)` : ""}, ${r.cpuS.toFixed(1)} CPU s in this process, ` +
+      `${base ? ` (${(rate / base).toFixed(2)} of parse-only)` : ""}, ${Number.isNaN(r.cpuS) ? "" : `${r.cpuS.toFixed(1)} CPU s in this process, `}` +
       `RSS peak ${Math.round(r.hwmMb)} MB (sampled while importing: ${Math.round(r.sampledMb)} MB)`,
   );
   if (target !== null)
@@ -156,8 +203,12 @@ async function main() {
     if (only === "parse") return;
     if (only !== "postgres") {
       const folder = join(dir, "pglite");
-      await prepareFolder(folder);
-      report("PGlite", spawnChild(["pglite", file, folder]), records, base, 5_000);
+      // `pilotlog import --data DIR` opens DIR/pgdata.
+      await prepareFolder(cli ? join(folder, "pgdata") : folder);
+      const r = cli
+        ? await cliImport(file, { DATABASE_URL: "" }, ["--data", folder])
+        : spawnChild(["pglite", file, folder]);
+      report(cli ? "PGlite (CLI)" : "PGlite", r, records, base, 5_000);
       rmSync(folder, { recursive: true, force: true });
     }
     if (process.env.DATABASE_URL && only !== "pglite") {
@@ -166,7 +217,10 @@ async function main() {
         const db = await PostgresDb.open(scratch.url);
         await migrate(db);
         await db.close();
-        report("PostgreSQL", spawnChild(["postgres", file, scratch.url]), records, base, 20_000);
+        const r = cli
+          ? await cliImport(file, { DATABASE_URL: scratch.url }, [])
+          : spawnChild(["postgres", file, scratch.url]);
+        report(cli ? "PostgreSQL (CLI)" : "PostgreSQL", r, records, base, 20_000);
       } finally {
         await scratch.drop();
       }
