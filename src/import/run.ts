@@ -166,15 +166,20 @@ export async function runImport(
           continue;
         }
         const rec = o as unknown as ImportedRecord;
-        for (const k of Object.keys(o))
+        for (const k in o)
           if (!KNOWN_KEYS.has(k) && !k.startsWith("used_copilot_"))
             s.unknownKeys[k] = (s.unknownKeys[k] ?? 0) + 1;
         const built = recordFacts(rec);
         for (const f of built.unknownFeatures) s.unknownFeatures[f] = (s.unknownFeatures[f] ?? 0) + 1;
-        const sum = sums.get(`${scope.kind}:${scope.upstreamId}|${rec.day}`) ?? { records: 0 };
+        const sumKey = `${scope.kind}:${scope.upstreamId}|${rec.day}`;
+        let sum = sums.get(sumKey);
+        if (!sum) {
+          sum = { records: 0 };
+          for (const c of COUNTER_NAMES) sum[c] = 0;
+          sums.set(sumKey, sum);
+        }
         sum.records++;
-        for (const c of COUNTER_NAMES) sum[c] = (sum[c] ?? 0) + (rec[c] ?? 0);
-        sums.set(`${scope.kind}:${scope.upstreamId}|${rec.day}`, sum);
+        for (const c of COUNTER_NAMES) sum[c]! += rec[c] ?? 0;
         records.push({
           p: {
             ...scope,
