@@ -199,7 +199,10 @@ async function main() {
       `import: users-28-day file of ${users} users (${records} records)${quick ? " (--quick)" : ""}`,
     );
     console.log(`  machine: ${load()}`);
-    const base = report("parse only", spawnChild(["parse", file]), records, null, null);
+    // --no-baseline: skip the parse-only run (for a rerun of one database at full size; its ratio is then not shown).
+    const base = process.argv.includes("--no-baseline")
+      ? null
+      : report("parse only", spawnChild(["parse", file]), records, null, null);
     if (only === "parse") return;
     if (only !== "postgres") {
       const folder = join(dir, "pglite");
