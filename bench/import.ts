@@ -2,11 +2,20 @@
  * Import benchmark (issue 17): `runImport` of a users-28-day NDJSON file (one record per user and day, three
  * features, one IDE, as GitHub writes them) into PGlite and PostgreSQL (DATABASE_URL), beside a parse-only baseline
  * (the same reading, checking and fact rebuilding with a sink that stores nothing) in the same run. Targets:
- * ≥ 20,000 records/s on PostgreSQL, ≥ 5,000 on PGlite, peak RSS ≤ 300 MB (in this process, PGlite included).
+ * ≥ 20,000 records/s on PostgreSQL, ≥ 5,000 on PGlite, peak RSS ≤ 300 MB, 100,000 users (2.8 million records).
  *
- *   node --import tsx bench/import.ts [--quick] [--users N]
+ * The file is written first, streaming, outside the timed part. Each run is its own process, as `pilotlog import`
+ * is, and that process samples its own RSS every 50 ms and reports its peak (VmHWM) too. PGlite imports into a
+ * data folder created and migrated beforehand by another process, as `pilotlog import` finds one (creating a
+ * folder runs initdb, which alone takes PGlite to ~750 MB for a moment).
+ *
+ * `--cli` imports with the built `pilotlog import` (run `npm run build` first) instead of `runImport` in a bench
+ * process: the importing process is then the product itself, without the TypeScript loader.
+ *
+ *   node --import tsx bench/import.ts [--quick] [--users N] [--only pglite|postgres|parse] [--cli]
  */
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../src/db/db.js";
@@ -18,11 +27,18 @@ import { type ImportSink, runImport } from "../src/import/run.js";
 import { databaseSink } from "../src/import/sink.js";
 import { addDays } from "../src/util/time.js";
 
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
 const quick = process.argv.includes("--quick");
-const usersArg = process.argv.indexOf("--users");
-const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 2_000 : 100_000;
+const users = arg("--users") ? Number(arg("--users")) : quick ? 2_000 : 100_000;
+const only = arg("--only") ?? null;
+/** Import through the built `pilotlog import` instead of `runImport` in a bench process (tsx adds ~70 MB of RSS). */
+const cli = process.argv.includes("--cli");
 const DAYS = 28;
 const FIRST = "2026-10-01";
+const RSS_TARGET_MB = 300;
 
 const c = (uic: number, gen: number, acc: number) =>
   `"user_initiated_interaction_count":${uic},"code_generation_activity_count":${gen},"code_acceptance_activity_count":${acc},"loc_suggested_to_add_sum":${gen * 3},"loc_suggested_to_delete_sum":0,"loc_added_sum":${acc * 2},"loc_deleted_sum":0`;
@@ -45,29 +61,134 @@ async function writeFile(path: string): Promise<number> {
   return n;
 }
 
-let peak = 0;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 50);
-
-async function timed(label: string, file: string, sink: ImportSink, records: number): Promise<number> {
-  peak = 0;
-  const t = performance.now();
-  const s = await runImport([file], sink);
-  const secs = (performance.now() - t) / 1000;
-  if (s.records !== records && label !== "parse only")
-    throw new Error(`${label}: imported ${s.records} of ${records}`);
-  const rate = records / secs;
-  console.log(
-    `  ${label.padEnd(12)} ${records} records in ${secs.toFixed(1)} s: ${Math.round(rate).toLocaleString("en")} records/s, peak RSS ${Math.round(peak / 2 ** 20)} MB`,
-  );
-  return rate;
-}
-
 const nullSink: ImportSink = {
   records: async (b) => ({ records: b.length, unplaced: [], days: new Set() }),
   teams: async (b) => ({ rows: b.length, teamsCreated: 0, unplaced: [], days: new Set() }),
 };
+
+interface ChildResult {
+  records: number;
+  secs: number;
+  /** Largest RSS sampled every 50 ms while importing, MB. */
+  sampledMb: number;
+  /** The process's peak RSS (VmHWM: from its start, opening the database included), MB. */
+  hwmMb: number;
+  /** CPU seconds of this process (PostgreSQL's own work is in its server processes). */
+  cpuS: number;
+}
+
+/** One timed import in this process: `--child parse|pglite|postgres FILE [DIR|URL]`. */
+async function child(kind: string, file: string, where: string | undefined): Promise<void> {
+  let db: Db | null = null;
+  if (kind === "pglite") db = await PgliteDb.open(where!);
+  if (kind === "postgres") db = await PostgresDb.open(where!);
+  let sampled = 0;
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage().rss);
+  }, 50);
+  const trace = process.env.BENCH_TRACE
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        console.error(
+          `rss ${m.rss >> 20} heap ${m.heapUsed >> 20}/${m.heapTotal >> 20} external ${m.external >> 20} MB`,
+        );
+      }, 3000)
+    : null;
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const s = await runImport([file], db ? databaseSink(db, { org: "bench-org", enterprise: null }) : nullSink);
+  const secs = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
+  if (trace) clearInterval(trace);
+  sampled = Math.max(sampled, process.memoryUsage().rss);
+  if (db) await db.close();
+  const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0);
+  const out: ChildResult = {
+    records: s.records,
+    secs,
+    sampledMb: sampled / 2 ** 20,
+    hwmMb: hwm / 1024,
+    cpuS: (used.user + used.system) / 1e6,
+  };
+  console.log(`RESULT ${JSON.stringify(out)}`);
+}
+
+function spawnChild(args: string[]): ChildResult {
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--child", ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (r.stderr) process.stderr.write(r.stderr);
+  const line = /^RESULT (.*)$/m.exec(r.stdout ?? "");
+  if (r.status !== 0 || !line) throw new Error(`bench child ${args[0]} failed: ${r.stdout}${r.stderr}`);
+  return JSON.parse(line[1]!) as ChildResult;
+}
+
+/**
+ * `pilotlog import FILE` (the built CLI, `npm run build`) in its own process; its RSS read from /proc every 50 ms
+ * (VmRSS sampled, VmHWM the kernel's peak), its time from start to exit (startup included).
+ */
+async function cliImport(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  extra: string[],
+): Promise<ChildResult & { out: string }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, ["bin/pilotlog.js", "import", file, "--org", "bench-org", ...extra], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  child.stderr.on("data", (b: Buffer) => {
+    out += b.toString();
+  });
+  let sampled = 0;
+  let hwm = 0;
+  const sampler = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+      sampled = Math.max(sampled, kb("VmRSS"));
+      hwm = Math.max(hwm, kb("VmHWM"));
+    } catch {
+      // exited between two samples
+    }
+  }, 50);
+  const code = await new Promise<number | null>((r) => child.on("exit", r));
+  clearInterval(sampler);
+  const secs = (performance.now() - t) / 1000;
+  if (code !== 0) throw new Error(`pilotlog import exited ${code}: ${out}`);
+  const records = Number(/Imported (\d+) user-day records/.exec(out)?.[1] ?? -1);
+  return { records, secs, sampledMb: sampled / 1024, hwmMb: hwm / 1024, cpuS: Number.NaN, out };
+}
+
+async function prepareFolder(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const db = await PgliteDb.open(dir);
+  await migrate(db);
+  await db.close();
+}
+
+const load = () => execFileSync("uptime", { encoding: "utf8" }).trim();
+
+function report(label: string, r: ChildResult, records: number, base: number | null, target: number | null) {
+  if (r.records !== records) throw new Error(`${label}: imported ${r.records} of ${records}`);
+  const rate = records / r.secs;
+  console.log(
+    `  ${label.padEnd(11)} ${records} records in ${r.secs.toFixed(1)} s: ${Math.round(rate).toLocaleString("en")} records/s` +
+      `${base ? ` (${(rate / base).toFixed(2)} of parse-only)` : ""}, ${Number.isNaN(r.cpuS) ? "" : `${r.cpuS.toFixed(1)} CPU s in this process, `}` +
+      `RSS peak ${Math.round(r.hwmMb)} MB (sampled while importing: ${Math.round(r.sampledMb)} MB)`,
+  );
+  if (target !== null)
+    console.log(
+      `    target ≥ ${target.toLocaleString("en")}/s: ${rate >= target ? "met" : "NOT met"}; RSS ≤ ${RSS_TARGET_MB} MB: ${r.hwmMb <= RSS_TARGET_MB ? "met" : "NOT met"}   [${load()}]`,
+    );
+  return rate;
+}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-import-"));
@@ -77,58 +198,46 @@ async function main() {
     console.log(
       `import: users-28-day file of ${users} users (${records} records)${quick ? " (--quick)" : ""}`,
     );
-    const base = await timed("parse only", file, nullSink, records);
-    const targets: {
-      name: string;
-      open: () => Promise<{ db: Db; close: () => Promise<void> }>;
-      target: number;
-    }[] = [
-      {
-        name: "PGlite",
-        target: 5_000,
-        open: async () => {
-          const db = await PgliteDb.open();
-          return { db, close: () => db.close() };
-        },
-      },
-    ];
-    if (process.env.DATABASE_URL)
-      targets.push({
-        name: "PostgreSQL",
-        target: 20_000,
-        open: async () => {
-          const scratch = await createScratchDatabase(process.env.DATABASE_URL!, "pilotlog_bench_import");
-          const db = await PostgresDb.open(scratch.url);
-          return {
-            db,
-            close: async () => {
-              await db.close();
-              await scratch.drop();
-            },
-          };
-        },
-      });
-    for (const t of targets) {
-      const { db, close } = await t.open();
+    console.log(`  machine: ${load()}`);
+    // --no-baseline: skip the parse-only run (for a rerun of one database at full size; its ratio is then not shown).
+    const base = process.argv.includes("--no-baseline")
+      ? null
+      : report("parse only", spawnChild(["parse", file]), records, null, null);
+    if (only === "parse") return;
+    if (only !== "postgres") {
+      const folder = join(dir, "pglite");
+      // `pilotlog import --data DIR` opens DIR/pgdata.
+      await prepareFolder(cli ? join(folder, "pgdata") : folder);
+      const r = cli
+        ? await cliImport(file, { DATABASE_URL: "" }, ["--data", folder])
+        : spawnChild(["pglite", file, folder]);
+      report(cli ? "PGlite (CLI)" : "PGlite", r, records, base, 5_000);
+      rmSync(folder, { recursive: true, force: true });
+    }
+    if (process.env.DATABASE_URL && only !== "pglite") {
+      const scratch = await createScratchDatabase(process.env.DATABASE_URL, "pilotlog_bench_import");
       try {
+        const db = await PostgresDb.open(scratch.url);
         await migrate(db);
-        const rate = await timed(
-          t.name,
-          file,
-          databaseSink(db, { org: "bench-org", enterprise: null }),
-          records,
-        );
-        console.log(
-          `    ${(rate / base).toFixed(2)} of parse-only; target ≥ ${t.target.toLocaleString("en")}/s: ${rate >= t.target ? "met" : "NOT met"}; RSS target ≤ 300 MB: ${peak <= 300 * 2 ** 20 ? "met" : "NOT met"}`,
-        );
+        await db.close();
+        const r = cli
+          ? await cliImport(file, { DATABASE_URL: scratch.url }, [])
+          : spawnChild(["postgres", file, scratch.url]);
+        report(cli ? "PostgreSQL (CLI)" : "PostgreSQL", r, records, base, 20_000);
       } finally {
-        await close();
+        await scratch.drop();
       }
     }
   } finally {
-    clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+const childKind = arg("--child");
+if (childKind)
+  await child(
+    childKind,
+    process.argv[process.argv.indexOf("--child") + 2]!,
+    process.argv[process.argv.indexOf("--child") + 3],
+  );
+else await main();

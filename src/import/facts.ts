@@ -43,6 +43,8 @@ const CHAT_MODES: ReadonlyMap<string, string> = new Map([
   ["chat_panel_plan_mode", ".plan"],
   ["chat_panel_custom_mode", ".custom"],
 ]);
+/** Features whose facts are kept by model. */
+const MODEL_FEATURES: readonly string[] = [...CHAT_MODES.keys(), "agent_edit"];
 /** Features that never happen in an IDE. */
 const NOT_IDE: ReadonlySet<string> = new Set(["copilot_cli", "copilot_app"]);
 
@@ -143,9 +145,11 @@ export function recordFacts(rec: ImportedRecord): RecordFacts {
   for (const r of rec.totals_by_model_feature ?? []) {
     const f = r.feature ?? "";
     if (!CHAT_MODES.has(f) && f !== "agent_edit") continue;
-    covered.set(f, [...(covered.get(f) ?? []), r]);
+    const list = covered.get(f);
+    if (list) list.push(r);
+    else covered.set(f, [r]);
   }
-  for (const f of [...CHAT_MODES.keys(), "agent_edit"]) {
+  for (const f of MODEL_FEATURES) {
     const rows = covered.get(f) ?? [];
     const total = byFeature.get(f);
     const rest: CounterRow = {};

@@ -52,3 +52,12 @@ export async function overlayImportedRecords(
     if (s) s.records--;
   }
 }
+
+/**
+ * Drops imported records and their facts of days before `firstKept` (`--retention-days`, as the reports are pruned),
+ * so the import tables do not grow forever. `import_scopes` is not by day (one row per upstream scope) and stays.
+ */
+export async function pruneImported(tx: Queryable, firstKept: string): Promise<void> {
+  await tx.query("DELETE FROM imported_records WHERE day < $1", [firstKept]);
+  await tx.query("DELETE FROM imported_facts WHERE day < $1", [firstKept]);
+}

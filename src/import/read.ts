@@ -2,12 +2,12 @@ import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { JSONParser } from "@streamparser/json";
-import split2 from "split2";
 
 /**
- * Reads report files as a stream of JSON values, never the whole file: NDJSON (a line at a time, through split2), a
+ * Reads report files as a stream of JSON values, never the whole file: NDJSON (a line at a time), a
  * JSON array or a single object (through @streamparser/json, an element at a time); gzip is recognised by its magic
  * bytes, whatever the file is called. A line that is not JSON is yielded as a problem and reading goes on.
  */
@@ -39,6 +39,17 @@ export async function* readSource(
   source: string,
   onBytes: (n: number) => void = () => {},
 ): AsyncGenerator<Item> {
+  for await (const items of readSourceBatches(source, onBytes)) for (const i of items) yield i;
+}
+
+/**
+ * `readSource` a chunk at a time: the values of each chunk read (about a megabyte) as one array, so a caller pays
+ * one asynchronous step per chunk instead of one per value (a 2.8 million-record file: seconds of generator steps).
+ */
+export async function* readSourceBatches(
+  source: string,
+  onBytes: (n: number) => void = () => {},
+): AsyncGenerator<Item[]> {
   const name = source === "-" ? "<stdin>" : source;
   const input: Readable =
     source === "-" ? process.stdin : createReadStream(source, { highWaterMark: 1 << 20 });
@@ -47,11 +58,16 @@ export async function* readSource(
     read += c.length;
     onBytes(read);
   });
-  yield* readStream(input, name);
+  yield* readStreamBatches(input, name);
 }
 
 /** Reads one byte stream (see the module comment). */
 export async function* readStream(input: Readable, name: string): AsyncGenerator<Item> {
+  for await (const items of readStreamBatches(input, name)) for (const i of items) yield i;
+}
+
+/** `readStream` a chunk at a time (see `readSourceBatches`). */
+export async function* readStreamBatches(input: Readable, name: string): AsyncGenerator<Item[]> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next();
   if (first.done) return;
@@ -77,7 +93,7 @@ export async function* readStream(input: Readable, name: string): AsyncGenerator
   yield* parseText(text, name);
 }
 
-async function* parseText(text: Readable, name: string): AsyncGenerator<Item> {
+async function* parseText(text: Readable, name: string): AsyncGenerator<Item[]> {
   // Look at the start of the text to choose the parser, then hand every chunk read so far to it.
   const it = text[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const seen: Buffer[] = [];
@@ -108,12 +124,26 @@ async function* parseText(text: Readable, name: string): AsyncGenerator<Item> {
     yield* parseDocument(replay, name, t.startsWith("["));
     return;
   }
+  // Lines split here rather than by a line-splitting stream: one step per chunk, not per line. Lines end at "\n"
+  // (a "\r" before it is trimmed with the other white space), as split2 split them.
+  const decoder = new StringDecoder("utf8");
   let lineNo = 0;
-  for await (const line of replay.pipe(split2()) as AsyncIterable<string>) {
-    lineNo++;
-    if (line.trim() === "") continue;
-    yield lineItem(line, name, lineNo);
+  let carry = "";
+  for await (const chunk of replay as AsyncIterable<Buffer>) {
+    const text = carry + decoder.write(chunk);
+    const items: Item[] = [];
+    let start = 0;
+    for (let end = text.indexOf("\n"); end >= 0; end = text.indexOf("\n", start)) {
+      lineNo++;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line.trim() !== "") items.push(lineItem(line, name, lineNo));
+    }
+    carry = text.slice(start);
+    if (items.length > 0) yield items;
   }
+  carry += decoder.end();
+  if (carry.trim() !== "") yield [lineItem(carry, name, lineNo + 1)];
 }
 
 function isJson(s: string): boolean {
@@ -136,9 +166,9 @@ function lineItem(line: string, name: string, lineNo: number): Item {
 }
 
 /** Elements of a top-level array (or the single top-level object), an element at a time. */
-async function* parseDocument(text: Readable, name: string, array: boolean): AsyncGenerator<Item> {
+async function* parseDocument(text: Readable, name: string, array: boolean): AsyncGenerator<Item[]> {
   const parser = new JSONParser({ paths: [array ? "$.*" : "$"], keepStack: false });
-  const ready: Item[] = [];
+  let ready: Item[] = [];
   let index = 0;
   let lineNo = 1;
   parser.onValue = ({ value }) => {
@@ -158,15 +188,20 @@ async function* parseDocument(text: Readable, name: string, array: boolean): Asy
         failed = (err as Error).message;
       }
     }
-    while (ready.length > 0) yield ready.shift()!;
+    if (ready.length > 0) {
+      yield ready;
+      ready = [];
+    }
     if (failed) break;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lineNo++;
   }
-  while (ready.length > 0) yield ready.shift()!;
+  if (ready.length > 0) yield ready;
   if (failed)
-    yield {
-      kind: "problem",
-      where: `${name}:${lineNo}`,
-      reason: `not JSON (${failed}); the rest of the file is skipped`,
-    };
+    yield [
+      {
+        kind: "problem",
+        where: `${name}:${lineNo}`,
+        reason: `not JSON (${failed}); the rest of the file is skipped`,
+      },
+    ];
 }

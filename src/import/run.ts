@@ -1,5 +1,5 @@
 import { recordFacts } from "./facts.js";
-import { expandSources, readSource } from "./read.js";
+import { expandSources, readSourceBatches } from "./read.js";
 import {
   COUNTER_NAMES,
   checkRecord,
@@ -76,102 +76,128 @@ export async function runImport(
   let teams: { p: PendingTeamRow; where: string }[] = [];
   let read = 0;
 
+  // One batch is stored while the next is read and checked (PostgreSQL works in its own process meanwhile); never
+  // more, so memory stays flat whatever the file's size. A failed batch fails the import when the next one is due.
+  let inflight: Promise<void> | null = null;
+  let failure: { err: unknown } | null = null;
+  const settle = async () => {
+    if (inflight) await inflight;
+    inflight = null;
+    if (failure) throw failure.err;
+  };
+  const submit = async (store: () => Promise<void>) => {
+    await settle();
+    inflight = store().catch((err: unknown) => {
+      failure = { err };
+    });
+  };
   const flushRecords = async () => {
     if (records.length === 0) return;
     const batch = records;
     records = [];
-    const r = await sink.records(batch.map((b) => b.p));
-    const bad = new Set(r.unplaced.map((u) => u.index));
-    for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
-    batch.forEach((b, i) => {
-      if (bad.has(i)) return;
-      s.records++;
-      if (b.p.split) s.splitUserDays++;
-      users.add(b.p.login.toLowerCase());
-      days.add(b.p.day);
+    await submit(async () => {
+      const r = await sink.records(batch.map((b) => b.p));
+      const bad = new Set(r.unplaced.map((u) => u.index));
+      for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
+      batch.forEach((b, i) => {
+        if (bad.has(i)) return;
+        s.records++;
+        if (b.p.split) s.splitUserDays++;
+        users.add(b.p.login.toLowerCase());
+        days.add(b.p.day);
+      });
     });
   };
   const flushTeams = async () => {
     if (teams.length === 0) return;
     const batch = teams;
     teams = [];
-    const r = await sink.teams(batch.map((b) => b.p));
-    for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
-    s.teamRows += r.rows;
-    s.teamsCreated += r.teamsCreated;
-    for (const d of r.days) days.add(d);
+    await submit(async () => {
+      const r = await sink.teams(batch.map((b) => b.p));
+      for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
+      s.teamRows += r.rows;
+      s.teamsCreated += r.teamsCreated;
+      for (const d of r.days) days.add(d);
+    });
   };
 
   for (const file of files) {
-    for await (const item of readSource(file, (bytes) => opts.onProgress?.(read, file, bytes))) {
-      if (item.kind === "problem") {
-        problem(item.where, item.reason);
-        continue;
-      }
-      read++;
-      const v = item.value;
-      if (!v || typeof v !== "object" || Array.isArray(v)) {
-        problem(
-          item.where,
-          "not a JSON object (expected one user-day record, user-team row or aggregate record)",
-        );
-        continue;
-      }
-      const o = v as Record<string, unknown>;
-      if (Array.isArray(o.day_totals)) {
-        for (const d of o.day_totals as Record<string, unknown>[])
-          aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: item.where, value: d });
-        continue;
-      }
-      if (!("user_login" in o) && "daily_active_users" in o) {
-        aggregates.push({ key: scopeKeyOf(o), where: item.where, value: o });
-        continue;
-      }
-      if ("slug" in o && "user_login" in o) {
-        const bad = checkTeamRow(o);
+    for await (const items of readSourceBatches(file, (bytes) => opts.onProgress?.(read, file, bytes)))
+      for (const item of items) {
+        if (item.kind === "problem") {
+          problem(item.where, item.reason);
+          continue;
+        }
+        read++;
+        const v = item.value;
+        if (!v || typeof v !== "object" || Array.isArray(v)) {
+          problem(
+            item.where,
+            "not a JSON object (expected one user-day record, user-team row or aggregate record)",
+          );
+          continue;
+        }
+        const o = v as Record<string, unknown>;
+        if (Array.isArray(o.day_totals)) {
+          for (const d of o.day_totals as Record<string, unknown>[])
+            aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: item.where, value: d });
+          continue;
+        }
+        if (!("user_login" in o) && "daily_active_users" in o) {
+          aggregates.push({ key: scopeKeyOf(o), where: item.where, value: o });
+          continue;
+        }
+        if ("slug" in o && "user_login" in o) {
+          const bad = checkTeamRow(o);
+          const scope = bad ? null : scopeOf(o);
+          if (bad || !scope) {
+            problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+            continue;
+          }
+          const t = o as unknown as TeamRow;
+          teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: item.where });
+          if (teams.length >= BATCH) await flushTeams();
+          continue;
+        }
+        const bad = checkRecord(o);
         const scope = bad ? null : scopeOf(o);
         if (bad || !scope) {
           problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
           continue;
         }
-        const t = o as unknown as TeamRow;
-        teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: item.where });
-        if (teams.length >= BATCH) await flushTeams();
-        continue;
+        const rec = o as unknown as ImportedRecord;
+        for (const k in o)
+          if (!KNOWN_KEYS.has(k) && !k.startsWith("used_copilot_"))
+            s.unknownKeys[k] = (s.unknownKeys[k] ?? 0) + 1;
+        const built = recordFacts(rec);
+        for (const f of built.unknownFeatures) s.unknownFeatures[f] = (s.unknownFeatures[f] ?? 0) + 1;
+        const sumKey = `${scope.kind}:${scope.upstreamId}|${rec.day}`;
+        let sum = sums.get(sumKey);
+        if (!sum) {
+          sum = { records: 0 };
+          for (const c of COUNTER_NAMES) sum[c] = 0;
+          sums.set(sumKey, sum);
+        }
+        sum.records++;
+        for (const c of COUNTER_NAMES) sum[c]! += rec[c] ?? 0;
+        records.push({
+          p: {
+            ...scope,
+            upstreamEnterprise:
+              scope.kind === "org" && o.enterprise_id != null ? String(o.enterprise_id) : null,
+            login: rec.user_login,
+            day: rec.day,
+            body: bodyOf(o, item.raw),
+            facts: built.facts,
+            split: built.split,
+          },
+          where: item.where,
+        });
+        if (records.length >= BATCH) await flushRecords();
       }
-      const bad = checkRecord(o);
-      const scope = bad ? null : scopeOf(o);
-      if (bad || !scope) {
-        problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
-        continue;
-      }
-      const rec = o as unknown as ImportedRecord;
-      for (const k of Object.keys(o))
-        if (!KNOWN_KEYS.has(k) && !k.startsWith("used_copilot_"))
-          s.unknownKeys[k] = (s.unknownKeys[k] ?? 0) + 1;
-      const built = recordFacts(rec);
-      for (const f of built.unknownFeatures) s.unknownFeatures[f] = (s.unknownFeatures[f] ?? 0) + 1;
-      const sum = sums.get(`${scope.kind}:${scope.upstreamId}|${rec.day}`) ?? { records: 0 };
-      sum.records++;
-      for (const c of COUNTER_NAMES) sum[c] = (sum[c] ?? 0) + (rec[c] ?? 0);
-      sums.set(`${scope.kind}:${scope.upstreamId}|${rec.day}`, sum);
-      records.push({
-        p: {
-          ...scope,
-          upstreamEnterprise:
-            scope.kind === "org" && o.enterprise_id != null ? String(o.enterprise_id) : null,
-          login: rec.user_login,
-          day: rec.day,
-          body: bodyOf(o, item.raw),
-          facts: built.facts,
-          split: built.split,
-        },
-        where: item.where,
-      });
-      if (records.length >= BATCH) await flushRecords();
-    }
     await flushRecords();
     await flushTeams();
+    await settle();
   }
   s.users = users.size;
   s.days = [...days].sort();

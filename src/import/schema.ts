@@ -169,11 +169,14 @@ export function checkTeamRow(value: unknown): string | null {
   return describe(validateTeam.errors);
 }
 
+/** A real calendar day (the pattern has checked YYYY-MM-DD), by arithmetic: no Date per record. */
 function checkDay(d: string): string | null {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d
-    ? "day: is not a calendar day"
-    : null;
+  const y = Number(d.slice(0, 4));
+  const m = Number(d.slice(5, 7));
+  const day = Number(d.slice(8, 10));
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const last = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return m >= 1 && m <= 12 && day >= 1 && day <= last ? null : "day: is not a calendar day";
 }
 
 /** Keys of a user-day record this version reads or knows to pass through; others are reported, never refused. */

@@ -1,6 +1,8 @@
+import { selectColumns } from "../db/columns.js";
 import type { Db, Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
+import { commaList, jsonTexts, textArray } from "./params.js";
 
 /**
  * Writes imported records, in batches, each batch in one transaction (a failure leaves what was stored before it as
@@ -126,7 +128,7 @@ export class ScopeMap {
   }
 }
 
-/** Users by login (created when new), cached for the run. */
+/** Users by login (created when new), cached for the run (up to `MAX_CACHED_USERS`, then started afresh). */
 export class UserMap {
   private readonly ids = new Map<string, number>();
   created = 0;
@@ -134,17 +136,26 @@ export class UserMap {
   async resolve(tx: Queryable, logins: readonly string[]): Promise<Map<string, number>> {
     const missing = [...new Set(logins.filter((l) => !this.ids.has(l.toLowerCase())))];
     if (missing.length > 0) {
-      const made = await tx.query<{ id: number }>(
-        `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
-         ON CONFLICT (login_lower) DO NOTHING RETURNING id`,
-        [missing],
+      if (this.ids.size + missing.length > MAX_CACHED_USERS) this.ids.clear();
+      // One statement: the users it creates come from the INSERT, those already there from the SELECT (which does
+      // not see the INSERT's rows).
+      // A data-modifying WITH must be the statement itself, so the columns are gathered here (see selectColumns).
+      const [row] = await tx.query<{ columns: string }>(
+        `WITH l AS (SELECT l, lower(l) AS ll FROM unnest($1::text::text[]) AS l),
+              made AS (INSERT INTO users (login, login_lower) SELECT l, ll FROM l
+                ON CONFLICT (login_lower) DO NOTHING RETURNING id, login_lower),
+              r AS (SELECT id, login_lower, true AS made FROM made
+                UNION ALL SELECT u.id, u.login_lower, false FROM users u JOIN l ON u.login_lower = l.ll)
+         SELECT json_build_object('id', coalesce(json_agg(r.id), '[]'),
+           'login_lower', coalesce(json_agg(r.login_lower), '[]'), 'made', coalesce(json_agg(r.made), '[]'))::text
+           AS columns FROM r`,
+        [textArray(missing)],
       );
-      this.created += made.length;
-      const rows = await tx.query<{ id: number; login_lower: string }>(
-        "SELECT id, login_lower FROM users WHERE login_lower = ANY($1::text[])",
-        [missing.map((l) => l.toLowerCase())],
-      );
-      for (const r of rows) this.ids.set(r.login_lower, r.id);
+      const rows = JSON.parse(row!.columns) as { id: number[]; login_lower: string[]; made: boolean[] };
+      rows.id.forEach((id, i) => {
+        this.ids.set(rows.login_lower[i]!, id);
+        if (rows.made[i]) this.created++;
+      });
     }
     const out = new Map<string, number>();
     for (const l of logins) out.set(l, this.ids.get(l.toLowerCase())!);
@@ -157,6 +168,9 @@ export class UserMap {
   }
 }
 
+/** Logins whose ids a run keeps at most: a run of any size stays in bounded memory. */
+const MAX_CACHED_USERS = 200_000;
+
 interface GrantRange {
   kind: string;
   id: number;
@@ -166,26 +180,33 @@ interface GrantRange {
   until: string;
 }
 
-/** Adds or widens imported grants, leaving out what the directory already grants for those days. */
+/**
+ * Adds or widens imported grants, leaving out what the directory already grants for those days. The probe is one
+ * lateral lookup per row by user (`IS TRUE` keeps the scope out of the index choice): as an anti-join the planner
+ * read every grant of the table, or of a 100,000-user organization for each row, a second per batch.
+ */
 async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange>): Promise<void> {
   const list = [...ranges.values()];
   for (let i = 0; i < list.length; i += 5000) {
     const s = list.slice(i, i + 5000);
     await tx.query(
       `INSERT INTO grants (scope_kind, scope_id, user_id, role, since, until, imported)
-       SELECT k, i, u, r, a, b, true FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::date[], $6::date[])
-         AS x(k, i, u, r, a, b)
-       WHERE NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = x.u AND g.scope_kind = x.k AND g.scope_id = x.i
-         AND g.role = x.r AND (g.since IS NULL OR g.since <= x.a) AND (g.until IS NULL OR g.until >= x.b))
+       SELECT k, i, u, r, a, b, true FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::int[],
+         string_to_array($3, ',')::int[], string_to_array($4, ','), string_to_array($5, ',')::date[],
+         string_to_array($6, ',')::date[]) AS x(k, i, u, r, a, b)
+       LEFT JOIN LATERAL (SELECT 1 AS hit FROM grants g WHERE g.user_id = x.u
+         AND (g.scope_kind = x.k AND g.scope_id = x.i AND g.role = x.r) IS TRUE
+         AND (g.since IS NULL OR g.since <= x.a) AND (g.until IS NULL OR g.until >= x.b) LIMIT 1) c ON true
+       WHERE c.hit IS NULL
        ON CONFLICT (scope_kind, scope_id, user_id, role) WHERE imported
        DO UPDATE SET since = least(grants.since, excluded.since), until = greatest(grants.until, excluded.until)`,
       [
-        s.map((g) => g.kind),
-        s.map((g) => g.id),
-        s.map((g) => g.user),
-        s.map((g) => g.role),
-        s.map((g) => g.since),
-        s.map((g) => g.until),
+        commaList(s.map((g) => g.kind)),
+        commaList(s.map((g) => g.id)),
+        commaList(s.map((g) => g.user)),
+        commaList(s.map((g) => g.role)),
+        commaList(s.map((g) => g.since)),
+        commaList(s.map((g) => g.until)),
       ],
     );
   }
@@ -207,9 +228,9 @@ function addRange(
 
 async function markDays(tx: Queryable, days: Iterable<string>): Promise<void> {
   await tx.query(
-    `INSERT INTO dirty_days (day, reason) SELECT d, 'import' FROM unnest($1::date[]) AS d
+    `INSERT INTO dirty_days (day, reason) SELECT d, 'import' FROM unnest(string_to_array($1, ',')::date[]) AS d
      ON CONFLICT (day) DO NOTHING`,
-    [[...new Set(days)]],
+    [commaList([...new Set(days)])],
   );
 }
 
@@ -221,7 +242,30 @@ export interface BatchResult {
   days: Set<string>;
 }
 
-/** Stores a batch of user-day records in one transaction. */
+/** Resolves each distinct upstream scope of a batch once: its local id, or why it cannot be placed. */
+async function resolveScopes(
+  tx: Queryable,
+  batch: readonly { kind: "org" | "ent"; upstreamId: string }[],
+  scopes: ScopeMap,
+): Promise<Map<string, number | string>> {
+  const out = new Map<string, number | string>();
+  for (const r of batch) {
+    const key = `${r.kind}:${r.upstreamId}`;
+    if (out.has(key)) continue;
+    try {
+      out.set(key, await scopes.resolve(tx, r.kind, r.upstreamId));
+    } catch (err) {
+      if (!(err instanceof UnknownScopeError)) throw err;
+      out.set(key, err.message);
+    }
+  }
+  return out;
+}
+
+/**
+ * Stores a batch of user-day records in one transaction, in a fixed number of statements whatever its size: users,
+ * records, the facts already there for its user-days, their replacement, grants, days.
+ */
 export async function storeRecords(
   db: Db,
   batch: readonly PendingRecord[],
@@ -235,6 +279,7 @@ export async function storeRecords(
         tx,
         batch.map((r) => r.login),
       );
+      const local = await resolveScopes(tx, batch, scopes);
       const rec = {
         scope: [] as string[],
         day: [] as string[],
@@ -242,51 +287,80 @@ export async function storeRecords(
         user: [] as number[],
         body: [] as string[],
       };
-      const placed: { r: PendingRecord; scope: string; user: number }[] = [];
+      const placed: PendingRecord[] = [];
       const ranges = new Map<string, GrantRange>();
+      let bodiesPlain = true;
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
-        let local: number;
-        try {
-          local = await scopes.resolve(tx, r.kind, r.upstreamId);
-        } catch (err) {
-          if (!(err instanceof UnknownScopeError)) throw err;
-          result.unplaced.push({ index: i, reason: err.message });
+        const id = local.get(`${r.kind}:${r.upstreamId}`)!;
+        if (typeof id === "string") {
+          result.unplaced.push({ index: i, reason: id });
           continue;
         }
         if (r.kind === "org" && r.upstreamEnterprise)
-          await scopes.linkEnterprise(tx, local, r.upstreamEnterprise);
-        const scope = `${r.kind}:${local}`;
+          await scopes.linkEnterprise(tx, id, r.upstreamEnterprise);
         const user = ids.get(r.login)!;
-        rec.scope.push(scope);
+        rec.scope.push(`${r.kind}:${id}`);
         rec.day.push(r.day);
         rec.login.push(r.login);
         rec.user.push(user);
         rec.body.push(r.body);
-        placed.push({ r, scope, user });
-        addRange(ranges, { kind: r.kind, id: local, user, role: "member" }, r.day);
-        addRange(ranges, { kind: r.kind, id: local, user, role: "seat" }, r.day);
+        if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
+        placed.push(r);
+        addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day);
+        addRange(ranges, { kind: r.kind, id, user, role: "seat" }, r.day);
         result.days.add(r.day);
       }
       if (placed.length === 0) return result;
+      const scopeText = commaList(rec.scope);
+      const dayText = commaList(rec.day);
+      const userText = commaList(rec.user);
+      // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
-         SELECT s, d, l, u, b FROM unnest($1::text[], $2::date[], $3::text[], $4::int[], $5::text[]) AS x(s, d, l, u, b)
+         SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
+           $3::text::text[], string_to_array($4, ',')::int[],
+           ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
          ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
-        [rec.scope, rec.day, rec.login, rec.user, rec.body],
+        [
+          scopeText,
+          dayText,
+          textArray(rec.login),
+          userText,
+          bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body),
+        ],
       );
-      // A re-imported record replaces the facts it gave; a user-day whose facts came from another scope keeps them.
-      await tx.query(
-        `DELETE FROM imported_facts f USING unnest($1::date[], $2::int[], $3::text[]) AS x(d, u, s)
-         WHERE f.day = x.d AND f.user_id = x.u AND f.scope = x.s`,
-        [rec.day, rec.user, rec.scope],
+      // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
+      // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
+      // user-day whose facts came from a scope this batch does not re-import keeps them.
+      const there = await selectColumns<{ day: string; user_id: number; scope: string }>(
+        tx,
+        // A lateral probe per user-day, so the index is used whatever the planner believes of the table's size
+        // (PGlite has no autovacuum to gather statistics: a join chose to read the whole table, every batch).
+        `SELECT x.d AS day, x.u AS user_id, f.scope
+         FROM (SELECT DISTINCT d, u FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[])
+           AS x(d, u)) x
+         CROSS JOIN LATERAL (SELECT DISTINCT scope FROM imported_facts f WHERE f.day = x.d AND f.user_id = x.u) f`,
+        [dayText, userText],
+        ["day", "user_id", "scope"],
       );
-      const taken = await tx.query<{ day: string; user_id: number }>(
-        `SELECT DISTINCT f.day, f.user_id FROM imported_facts f
-         JOIN unnest($1::date[], $2::int[]) AS x(d, u) ON f.day = x.d AND f.user_id = x.u`,
-        [rec.day, rec.user],
-      );
-      const done = new Set(taken.map((t) => `${t.day}|${t.user_id}`));
+      const done = new Set<string>();
+      if (there.day.length > 0) {
+        const reimported = new Set(rec.day.map((d, i) => `${d}|${rec.user[i]}|${rec.scope[i]}`));
+        let replaced = false;
+        there.day.forEach((d, i) => {
+          const key = `${d}|${there.user_id[i]}`;
+          if (reimported.has(`${key}|${there.scope[i]}`)) replaced = true;
+          else done.add(key);
+        });
+        if (replaced)
+          await tx.query(
+            `DELETE FROM imported_facts f USING unnest(string_to_array($1, ',')::date[],
+               string_to_array($2, ',')::int[], string_to_array($3, ',')) AS x(d, u, s)
+             WHERE f.day = x.d AND f.user_id = x.u AND f.scope = x.s`,
+            [dayText, userText, scopeText],
+          );
+      }
       const f = {
         day: [] as string[],
         user: [] as number[],
@@ -299,16 +373,17 @@ export async function storeRecords(
         n2: [] as number[],
         n3: [] as number[],
         n4: [] as number[],
-        split: [] as boolean[],
+        split: [] as string[],
       };
-      for (const { r, scope, user } of placed) {
+      placed.forEach((r, i) => {
+        const user = rec.user[i]!;
         const key = `${r.day}|${user}`;
-        if (done.has(key)) continue;
+        if (done.has(key)) return;
         done.add(key);
         for (const x of r.facts) {
           f.day.push(r.day);
           f.user.push(user);
-          f.scope.push(scope);
+          f.scope.push(rec.scope[i]!);
           f.feature.push(x.feature);
           f.editor.push(x.editor);
           f.model.push(x.model);
@@ -317,15 +392,31 @@ export async function storeRecords(
           f.n2.push(x.n2);
           f.n3.push(x.n3);
           f.n4.push(x.n4);
-          f.split.push(r.split);
+          f.split.push(r.split ? "t" : "f");
         }
-      }
+      });
       if (f.day.length > 0)
         await tx.query(
           `INSERT INTO imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split)
-           SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-             $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::boolean[])`,
-          [f.day, f.user, f.scope, f.feature, f.editor, f.model, f.dim, f.n1, f.n2, f.n3, f.n4, f.split],
+           SELECT * FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[],
+             string_to_array($3, ','), $4::text::text[], $5::text::text[], $6::text::text[], $7::text::text[],
+             string_to_array($8, ',')::bigint[], string_to_array($9, ',')::bigint[],
+             string_to_array($10, ',')::bigint[], string_to_array($11, ',')::bigint[],
+             string_to_array($12, ',')::boolean[])`,
+          [
+            commaList(f.day),
+            commaList(f.user),
+            commaList(f.scope),
+            textArray(f.feature),
+            textArray(f.editor),
+            textArray(f.model),
+            textArray(f.dim),
+            commaList(f.n1),
+            commaList(f.n2),
+            commaList(f.n3),
+            commaList(f.n4),
+            commaList(f.split),
+          ],
         );
       await widenGrants(tx, ranges);
       await markDays(tx, result.days);
@@ -364,16 +455,14 @@ export async function storeTeamRows(
         tx,
         batch.map((r) => r.login),
       );
+      const placeOf = await resolveScopes(tx, batch, scopes);
       const teamIds = new Map<string, number>();
       const ranges = new Map<string, GrantRange>();
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
-        let local: number;
-        try {
-          local = await scopes.resolve(tx, r.kind, r.upstreamId);
-        } catch (err) {
-          if (!(err instanceof UnknownScopeError)) throw err;
-          out.unplaced.push({ index: i, reason: err.message });
+        const local = placeOf.get(`${r.kind}:${r.upstreamId}`)!;
+        if (typeof local === "string") {
+          out.unplaced.push({ index: i, reason: local });
           continue;
         }
         const slug = r.slug.toLowerCase();

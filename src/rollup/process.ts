@@ -1,7 +1,12 @@
 import type { Db, Queryable } from "../db/db.js";
 import { ANNOUNCE_DAYS } from "../db/generation.js";
 import { type DayDirectory, loadDayDirectory } from "../directory/asof.js";
-import { DAY_FACTS_SQL, DAY_HAS_FACTS_SQL, overlayImportedRecords } from "../import/process-hook.js";
+import {
+  DAY_FACTS_SQL,
+  DAY_HAS_FACTS_SQL,
+  overlayImportedRecords,
+  pruneImported,
+} from "../import/process-hook.js";
 import { loadReportInputs } from "../reports/inputs.js";
 import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
 import { addDays, utcDay } from "../util/time.js";
@@ -168,8 +173,9 @@ async function computeAndStore(
     [day, now.toISOString(), activeUsers, scopes.length],
   );
   if (withReports) await storeReportDay(tx, day, reports);
-  if (withReports)
-    await pruneReports(tx, addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS)));
+  const firstKept = addDays(utcDay(now), -(opts.retentionDays ?? DEFAULT_RETENTION_DAYS));
+  if (withReports) await pruneReports(tx, firstKept);
+  await pruneImported(tx, firstKept);
   await tx.query(ANNOUNCE_DAYS);
   return {
     day,
