@@ -6,6 +6,7 @@ import { validateEvent } from "../ingest/validate.js";
 import { type Claim, claimOf, loginsByEmail, type Sender } from "./identity.js";
 import {
   eventFields,
+  fieldValue,
   type Lookup,
   lookupIn,
   type Match,
@@ -61,6 +62,8 @@ interface Unit {
   /** Stable text naming the item: the base of its event ids. */
   key: string;
   point?: MetricPoint;
+  /** The resource's canonical text: names the session of a `cli.session` piece without `session.id`. */
+  resourceKey: string;
   claim: Claim;
   login?: string;
 }
@@ -106,6 +109,7 @@ function unitsOf(
         timeNs: p.timeNs,
         key: "",
         point: p,
+        resourceKey: p.ctx.resourceKey,
         claim: claimOf(sender, look),
       });
     }
@@ -118,7 +122,15 @@ function unitsOf(
         continue;
       }
       const key = `log\u0000${r.ctx.resourceKey}\u0000${r.ctx.scopeName}\u0000${r.timeNs}\u0000${r.contentKey}`;
-      units.push({ index: r.index, look, matches, timeNs: r.timeNs, key, claim: claimOf(sender, look) });
+      units.push({
+        index: r.index,
+        look,
+        matches,
+        timeNs: r.timeNs,
+        key,
+        resourceKey: r.ctx.resourceKey,
+        claim: claimOf(sender, look),
+      });
     }
   } else {
     for (const s of batch.items) {
@@ -137,6 +149,7 @@ function unitsOf(
           matches,
           timeNs: s.endNs || s.startNs,
           key: base,
+          resourceKey: s.ctx.resourceKey,
           claim: claimOf(sender, look),
         });
       }
@@ -151,6 +164,7 @@ function unitsOf(
           matches: em,
           timeNs: e.timeNs,
           key: `${base}\u0000e${i}`,
+          resourceKey: s.ctx.resourceKey,
           claim: claimOf(sender, elook),
         });
       });
@@ -241,6 +255,7 @@ export async function ingestOtlp(
     const owned: OwnedEvent[] = [];
     const usage: { login: string; day: string; add: UsageAdd; dedupe: string | null }[] = [];
     let pending = 0;
+    const openers = new Set<string>();
     for (const u of live) {
       const inc = u.point ? (increases.get(u) ?? 0) : 1;
       if (inc <= 0) continue;
@@ -273,6 +288,34 @@ export async function ingestOtlp(
           if (!v.ok) {
             reject(u, v.message);
             break;
+          }
+          if (m.rule.emit.countsOnly && (v.event.type === "agent.edit" || v.event.type === "agent.session"))
+            v.event.countsOnly = true;
+          if (m.rule.emit.session && v.event.type === "cli.session") {
+            v.event.countsOnly = true;
+            const named = fieldValue(m.rule.emit.session, u.look, inc);
+            const session =
+              named === undefined ? `resource\u0000${u.resourceKey}` : `id\u0000${String(named)}`;
+            const opener = `${u.login!.toLowerCase()}\u0000${day}\u0000${session}`;
+            if (!openers.has(opener)) {
+              openers.add(opener);
+              // The session itself, once per user and day: its id is the same in every export that carries a
+              // piece of it, so the event_ids table counts it once across exports, retries and restarts.
+              const open = validateEvent(
+                {
+                  ...fields,
+                  prompts: 0,
+                  requests: 0,
+                  prompt_tokens: 0,
+                  output_tokens: 0,
+                  id: `otlp:cli-session:${md5(opener)}`,
+                  timestamp,
+                  user: u.login,
+                },
+                { now: opts.now, earliestDay: opts.earliestDay },
+              );
+              if (open.ok) owned.push({ event: open.event, login: u.login! });
+            }
           }
           owned.push({ event: v.event, login: u.login! });
         }
