@@ -15,6 +15,7 @@ import {
   usageAdds,
 } from "./match.js";
 import { attrsKey, dayOfNs, isoOfNs, type MetricPoint, type OtlpBatch } from "./model.js";
+import { Pieces } from "./pieces.js";
 import { type SeriesState, stepSeries } from "./series.js";
 import { addUsage } from "./usage-store.js";
 
@@ -252,20 +253,22 @@ export async function ingestOtlp(
 
   const result = await db.transaction(async (tx) => {
     const increases = await seriesIncreases(tx, db.engine, live, opts.now);
+    const retried = await itemsSeenBefore(tx, live);
     const owned: OwnedEvent[] = [];
+    const pieces = new Pieces();
     const usage: { login: string; day: string; add: UsageAdd; dedupe: string | null }[] = [];
     let pending = 0;
     const openers = new Set<string>();
     for (const u of live) {
       const inc = u.point ? (increases.get(u) ?? 0) : 1;
-      if (inc <= 0) continue;
+      if (inc <= 0 || retried.has(u)) continue;
       const day = dayOfNs(u.timeNs);
       let timestamp = "";
       const itemHash = md5(u.point ? `${u.key}\u0000${u.timeNs}` : `${u.login!.toLowerCase()}\u0000${u.key}`);
       for (const m of u.matches) {
         if (m.rule.usage) {
           for (const add of usageAdds(m, u.look, inc))
-            usage.push({ login: u.login!, day, add, dedupe: u.point ? null : `${itemHash}:${m.ruleKey}` });
+            usage.push({ login: u.login!, day, add, dedupe: null });
         }
         if (!m.rule.emit) continue;
         const unitsOfRule = u.point && m.rule.emit.per === "unit" ? Math.round(inc) : 1;
@@ -317,10 +320,11 @@ export async function ingestOtlp(
               if (open.ok) owned.push({ event: open.event, login: u.login! });
             }
           }
-          owned.push({ event: v.event, login: u.login! });
+          if (!pieces.take(v.event, u.login!)) owned.push({ event: v.event, login: u.login! });
         }
       }
     }
+    owned.push(...pieces.merged());
     const events = await storeEvents(tx, owned, opts.today);
     const kept = await addUsage(tx, usage, opts.today);
     return { events, pending, usage: kept };
@@ -329,6 +333,38 @@ export async function ingestOtlp(
     .sort(([a], [b]) => a - b)
     .map(([index, message]) => ({ index, message }));
   return { rejected, ignored, ignoredNames, ...result };
+}
+
+/**
+ * The log records and spans (and span events) taken before, by a retried request or twice in this one: recorded
+ * in `otlp_items` by user and content, in the caller's transaction (a retry racing its original waits on the
+ * row, then finds it). Their events and usage are skipped; points have their series state instead.
+ */
+async function itemsSeenBefore(tx: Queryable, units: readonly Unit[]): Promise<Set<Unit>> {
+  const seen = new Set<Unit>();
+  const idOf = new Map<Unit, string>();
+  const days = new Map<string, string>();
+  for (const u of units) {
+    if (u.point) continue;
+    const h = md5(`${u.login!.toLowerCase()}\u0000${u.key}`);
+    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    idOf.set(u, id);
+    if (!days.has(id)) days.set(id, dayOfNs(u.timeNs));
+  }
+  if (idOf.size === 0) return seen;
+  // Key order, as every multi-row write of ingestion (no deadlock between concurrent requests).
+  const ids = [...days.keys()].sort();
+  const fresh = await tx.query<{ id_hash: string }>(
+    `INSERT INTO otlp_items (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
+     ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash::text`,
+    [ids, ids.map((i) => days.get(i)!)],
+  );
+  const unclaimed = new Set(fresh.map((r) => r.id_hash));
+  for (const [u, id] of idOf) {
+    if (unclaimed.has(id)) unclaimed.delete(id);
+    else seen.add(u);
+  }
+  return seen;
 }
 
 /**
