@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../db/db.js";
-import { EVENT_TYPES } from "../ingest/event.js";
+import { EVENT_TYPES, type TelemetryEvent } from "../ingest/event.js";
 import { type OwnedEvent, type StoreResult, storeEvents } from "../ingest/store.js";
 import { validateEvent } from "../ingest/validate.js";
 import { type Claim, claimOf, loginsByEmail, type Sender } from "./identity.js";
@@ -256,6 +256,15 @@ export async function ingestOtlp(
     const retried = await itemsSeenBefore(tx, live);
     const owned: OwnedEvent[] = [];
     const pieces = new Pieces();
+    // The items each event came from, so that an event the native pipeline refuses (past the cardinality
+    // limits) refuses its items in partialSuccess.
+    const itemsOf = new Map<string, number[]>();
+    const own = (event: TelemetryEvent, login: string, items: number[]) => {
+      owned.push({ event, login });
+      const list = itemsOf.get(event.id);
+      if (list) list.push(...items);
+      else itemsOf.set(event.id, [...items]);
+    };
     const usage: { login: string; day: string; add: UsageAdd; dedupe: string | null }[] = [];
     let pending = 0;
     const openers = new Set<string>();
@@ -317,15 +326,18 @@ export async function ingestOtlp(
                 },
                 { now: opts.now, earliestDay: opts.earliestDay },
               );
-              if (open.ok) owned.push({ event: open.event, login: u.login! });
+              if (open.ok) own(open.event, u.login!, [u.index]);
             }
           }
-          if (!pieces.take(v.event, u.login!)) owned.push({ event: v.event, login: u.login! });
+          if (!pieces.take(v.event, u.login!, u.index)) own(v.event, u.login!, [u.index]);
         }
       }
     }
-    owned.push(...pieces.merged());
+    for (const m of pieces.merged()) own(m.event, m.login, m.items);
     const events = await storeEvents(tx, owned, opts.today);
+    for (const r of events.rejected)
+      for (const index of itemsOf.get(r.id) ?? [])
+        if (!rejectedAt.has(index)) rejectedAt.set(index, r.message);
     const kept = await addUsage(tx, usage, opts.today);
     return { events, pending, usage: kept };
   });

@@ -17,10 +17,13 @@ const NOT_KEY = new Set(["id", "at", "countsOnly"]);
  * for points, `otlp_items` for log records and spans), so the merged event's id only has to be new.
  */
 export class Pieces {
-  private readonly groups = new Map<string, { event: TelemetryEvent; login: string; ids: string[] }>();
+  private readonly groups = new Map<
+    string,
+    { event: TelemetryEvent; login: string; ids: string[]; items: number[] }
+  >();
 
-  /** Whether the event is a piece (then it is taken here). */
-  take(event: TelemetryEvent, login: string): boolean {
+  /** Whether the event is a piece (then it is taken here); `item` is the position of the item it came from. */
+  take(event: TelemetryEvent, login: string, item = -1): boolean {
     if (!("countsOnly" in event) || !event.countsOnly) return false;
     const counts = COUNTS[event.type];
     if (!counts) return false;
@@ -30,22 +33,23 @@ export class Pieces {
       if (!NOT_KEY.has(k) && !counts.includes(k)) key += `\u0000${k}=${String(fields[k])}`;
     const g = this.groups.get(key);
     if (!g) {
-      this.groups.set(key, { event: { ...event }, login, ids: [event.id] });
+      this.groups.set(key, { event: { ...event }, login, ids: [event.id], items: [item] });
       return true;
     }
     const into = g.event as unknown as Record<string, number | string>;
     for (const c of counts) into[c] = Number(into[c] ?? 0) + Number(fields[c] ?? 0);
     if (event.at > g.event.at) g.event.at = event.at;
     g.ids.push(event.id);
+    g.items.push(item);
     return true;
   }
 
-  /** The merged events, each with an id made from its pieces' ids. */
-  merged(): { event: TelemetryEvent; login: string }[] {
+  /** The merged events, each with an id made from its pieces' ids and the positions of the items it holds. */
+  merged(): { event: TelemetryEvent; login: string; items: number[] }[] {
     return [...this.groups.values()].map((g) => {
       const h = createHash("md5");
       for (const id of g.ids.sort()) h.update(id).update("\u0000");
-      return { event: { ...g.event, id: `otlp:pieces:${h.digest("hex")}` }, login: g.login };
+      return { event: { ...g.event, id: `otlp:pieces:${h.digest("hex")}` }, login: g.login, items: g.items };
     });
   }
 }
