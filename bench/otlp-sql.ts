@@ -2,7 +2,7 @@
  * Where the OTLP ingest time goes, statement by statement (in-process, sequential, no HTTP): the batches of
  * bench/otlp.ts decoded and ingested one after another, every query timed by its first words.
  *
- *   [DATABASE_URL=…] node --import tsx bench/otlp-sql.ts [--quick]
+ *   [DATABASE_URL=…] node --import tsx bench/otlp-sql.ts [--quick] [--logs | --metrics]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,6 +69,7 @@ for (const [signal, set] of [
     }),
   ],
 ] as const) {
+  if (process.argv.includes(signal === "logs" ? "--metrics" : "--logs")) continue;
   times.clear();
   let items = 0;
   let decodeMs = 0;

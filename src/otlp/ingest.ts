@@ -358,8 +358,11 @@ async function itemsSeenBefore(tx: Queryable, units: readonly Unit[]): Promise<S
   const days = new Map<string, string>();
   for (const u of units) {
     if (u.point) continue;
+    // Time first (milliseconds, 48 bits), then 80 bits of the md5: a request's items land side by side at the
+    // right edge of the index instead of on as many random pages (on PGlite each page touched is file I/O).
     const h = md5(`${u.login!.toLowerCase()}\u0000${u.key}`);
-    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    const t = (u.timeNs / 1_000_000n).toString(16).padStart(12, "0").slice(-12);
+    const id = `${t.slice(0, 8)}-${t.slice(8, 12)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 20)}`;
     idOf.set(u, id);
     if (!days.has(id)) days.set(id, dayOfNs(u.timeNs));
   }
