@@ -3,7 +3,7 @@
  * (protobuf, 8 concurrent clients, each answer after commit), beside a decode-only server (its own process)
  * that decodes the same requests with the same decoder and keeps nothing.
  *
- *   node --import tsx bench/otlp.ts [--quick]
+ *   [DATABASE_URL=…] node --import tsx bench/otlp.ts [--quick] [--postgres-only]
  */
 
 import { spawn } from "node:child_process";
@@ -63,7 +63,11 @@ const baseMetrics = await send(bare.url, "/v1/metrics", metrics.bodies, metrics.
 const baseLogs = await send(bare.url, "/v1/logs", logs.bodies, logs.records);
 await stop(bare.child);
 
-const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const engines = process.argv.includes("--postgres-only")
+  ? ["postgres"]
+  : process.env.DATABASE_URL
+    ? ["pglite", "postgres"]
+    : ["pglite"];
 for (const engine of engines) {
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-otlp-"));
   const scratch =

@@ -146,6 +146,53 @@ for (const backend of backends) {
       });
     });
 
+    it("refuses, in partialSuccess, the items whose events go past the per-user cardinality limits", async () => {
+      // lisa already sent 100 distinct models today through the native route.
+      const sent = await h.send(
+        "tok_relay_r",
+        Array.from({ length: 100 }, (_, i) => ({
+          id: `card-${i}`,
+          type: "chat.prompted",
+          user: "lisa",
+          timestamp: "2026-11-20T10:00:00Z",
+          surface: "ide",
+          editor: "vscode",
+          model: `m${i}`,
+        })),
+      );
+      expect(sent.status).toBe(202);
+      const span = (id: string, model: string) => ({
+        traceId: "0af7651916cd43dd8448eb211c80319c",
+        spanId: id,
+        name: "invoke_agent",
+        startTimeUnixNano: T(100),
+        endTimeUnixNano: T(110),
+        attributes: [kv("gen_ai.request.model", model)],
+      });
+      const body = {
+        resourceSpans: [
+          {
+            resource: { attributes: [kv("service.name", "copilot-chat"), kv("enduser.id", "lisa")] },
+            scopeSpans: [
+              {
+                scope: { name: "copilot-chat" },
+                spans: [span("b7ad6b7169203331", "m7"), span("b7ad6b7169203332", "m100")],
+              },
+            ],
+          },
+        ],
+      };
+      const res = await post("/v1/traces", JSON.stringify(body), json);
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as {
+        partialSuccess: { rejectedSpans: string; errorMessage: string };
+      };
+      expect(answer.partialSuccess.rejectedSpans).toBe("1");
+      expect(answer.partialSuccess.errorMessage).toMatch(
+        /^1 of 2 spans refused\. span 1: limit of 100 distinct "model" values per user and day reached: "lisa" already sent 100 on 2026-11-20, so the new value "m100" is refused/,
+      );
+    });
+
     it("ignores signals no table maps (not refused)", async () => {
       const body = {
         resourceMetrics: [

@@ -81,6 +81,8 @@ export type TelemetryEvent = Common &
         language?: string;
         linesAdded: number;
         linesDeleted: number;
+        /** Internal, never on the wire: see `countsOnly` of `cli.session`; here lines of edits counted elsewhere. */
+        countsOnly?: true;
       } & IdeVersions)
     | {
         type: "cli.session";
@@ -90,6 +92,20 @@ export type TelemetryEvent = Common &
         promptTokens: number;
         outputTokens: number;
         cliVersion?: string;
+        /**
+         * Internal, never on the wire (the OTLP receiver sets it): a piece of a session, edit or agent session that
+         * another event counts, so it adds its counters (prompts, requests, tokens, lines) but is not one more
+         * session or edit itself. OTLP sends a session's requests, prompts and lines as separate signals; the
+         * session is one event of its own.
+         */
+        countsOnly?: true;
       }
-    | { type: "agent.session"; agentId: string; agentName: string; prompts: number }
+    | {
+        type: "agent.session";
+        agentId: string;
+        agentName: string;
+        prompts: number;
+        /** Internal, never on the wire: see `countsOnly` of `cli.session`; here prompts of a session counted elsewhere. */
+        countsOnly?: true;
+      }
   );

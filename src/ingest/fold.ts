@@ -48,14 +48,24 @@ export function foldFacts(e: TelemetryEvent): Fact[] {
     case "chat.code_generated":
       return [fact(withMode("chat_code", e.mode), e.editor, e.model, e.language ?? "", 1, e.lines)];
     case "agent.edit":
-      return [fact("agent_edit", e.editor, e.model, e.language ?? "", 1, e.linesAdded, e.linesDeleted)];
+      return [
+        fact(
+          "agent_edit",
+          e.editor,
+          e.model,
+          e.language ?? "",
+          e.countsOnly ? 0 : 1,
+          e.linesAdded,
+          e.linesDeleted,
+        ),
+      ];
     case "cli.session":
       return [
-        fact("cli", "", "", "", 1, e.prompts, e.requests),
+        fact("cli", "", "", "", e.countsOnly ? 0 : 1, e.prompts, e.requests),
         fact("cli_tokens", "", "", "", e.promptTokens, e.outputTokens),
       ];
     case "agent.session":
-      return [fact("agent_session", "", "", e.agentId, 1, e.prompts)];
+      return [fact("agent_session", "", "", e.agentId, e.countsOnly ? 0 : 1, e.prompts)];
     case "pull_request.summarized":
       return [fact("pr", "", e.model, e.repository, 1)];
     case "activity":

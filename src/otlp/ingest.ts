@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../db/db.js";
-import { EVENT_TYPES } from "../ingest/event.js";
+import { EVENT_TYPES, type TelemetryEvent } from "../ingest/event.js";
 import { type OwnedEvent, type StoreResult, storeEvents } from "../ingest/store.js";
 import { validateEvent } from "../ingest/validate.js";
 import { type Claim, claimOf, loginsByEmail, type Sender } from "./identity.js";
 import {
   eventFields,
+  fieldValue,
   type Lookup,
   lookupIn,
   type Match,
@@ -14,6 +15,7 @@ import {
   usageAdds,
 } from "./match.js";
 import { attrsKey, dayOfNs, isoOfNs, type MetricPoint, type OtlpBatch } from "./model.js";
+import { Pieces } from "./pieces.js";
 import { type SeriesState, stepSeries } from "./series.js";
 import { addUsage } from "./usage-store.js";
 
@@ -61,6 +63,8 @@ interface Unit {
   /** Stable text naming the item: the base of its event ids. */
   key: string;
   point?: MetricPoint;
+  /** The resource's canonical text: names the session of a `cli.session` piece without `session.id`. */
+  resourceKey: string;
   claim: Claim;
   login?: string;
 }
@@ -106,6 +110,7 @@ function unitsOf(
         timeNs: p.timeNs,
         key: "",
         point: p,
+        resourceKey: p.ctx.resourceKey,
         claim: claimOf(sender, look),
       });
     }
@@ -118,7 +123,15 @@ function unitsOf(
         continue;
       }
       const key = `log\u0000${r.ctx.resourceKey}\u0000${r.ctx.scopeName}\u0000${r.timeNs}\u0000${r.contentKey}`;
-      units.push({ index: r.index, look, matches, timeNs: r.timeNs, key, claim: claimOf(sender, look) });
+      units.push({
+        index: r.index,
+        look,
+        matches,
+        timeNs: r.timeNs,
+        key,
+        resourceKey: r.ctx.resourceKey,
+        claim: claimOf(sender, look),
+      });
     }
   } else {
     for (const s of batch.items) {
@@ -137,6 +150,7 @@ function unitsOf(
           matches,
           timeNs: s.endNs || s.startNs,
           key: base,
+          resourceKey: s.ctx.resourceKey,
           claim: claimOf(sender, look),
         });
       }
@@ -151,6 +165,7 @@ function unitsOf(
           matches: em,
           timeNs: e.timeNs,
           key: `${base}\u0000e${i}`,
+          resourceKey: s.ctx.resourceKey,
           claim: claimOf(sender, elook),
         });
       });
@@ -238,19 +253,31 @@ export async function ingestOtlp(
 
   const result = await db.transaction(async (tx) => {
     const increases = await seriesIncreases(tx, db.engine, live, opts.now);
+    const retried = await itemsSeenBefore(tx, live);
     const owned: OwnedEvent[] = [];
+    const pieces = new Pieces();
+    // The items each event came from, so that an event the native pipeline refuses (past the cardinality
+    // limits) refuses its items in partialSuccess.
+    const itemsOf = new Map<string, number[]>();
+    const own = (event: TelemetryEvent, login: string, items: number[]) => {
+      owned.push({ event, login });
+      const list = itemsOf.get(event.id);
+      if (list) list.push(...items);
+      else itemsOf.set(event.id, [...items]);
+    };
     const usage: { login: string; day: string; add: UsageAdd; dedupe: string | null }[] = [];
     let pending = 0;
+    const openers = new Set<string>();
     for (const u of live) {
       const inc = u.point ? (increases.get(u) ?? 0) : 1;
-      if (inc <= 0) continue;
+      if (inc <= 0 || retried.has(u)) continue;
       const day = dayOfNs(u.timeNs);
       let timestamp = "";
       const itemHash = md5(u.point ? `${u.key}\u0000${u.timeNs}` : `${u.login!.toLowerCase()}\u0000${u.key}`);
       for (const m of u.matches) {
         if (m.rule.usage) {
           for (const add of usageAdds(m, u.look, inc))
-            usage.push({ login: u.login!, day, add, dedupe: u.point ? null : `${itemHash}:${m.ruleKey}` });
+            usage.push({ login: u.login!, day, add, dedupe: null });
         }
         if (!m.rule.emit) continue;
         const unitsOfRule = u.point && m.rule.emit.per === "unit" ? Math.round(inc) : 1;
@@ -274,11 +301,43 @@ export async function ingestOtlp(
             reject(u, v.message);
             break;
           }
-          owned.push({ event: v.event, login: u.login! });
+          if (m.rule.emit.countsOnly && (v.event.type === "agent.edit" || v.event.type === "agent.session"))
+            v.event.countsOnly = true;
+          if (m.rule.emit.session && v.event.type === "cli.session") {
+            v.event.countsOnly = true;
+            const named = fieldValue(m.rule.emit.session, u.look, inc);
+            const session =
+              named === undefined ? `resource\u0000${u.resourceKey}` : `id\u0000${String(named)}`;
+            const opener = `${u.login!.toLowerCase()}\u0000${day}\u0000${session}`;
+            if (!openers.has(opener)) {
+              openers.add(opener);
+              // The session itself, once per user and day: its id is the same in every export that carries a
+              // piece of it, so the event_ids table counts it once across exports, retries and restarts.
+              const open = validateEvent(
+                {
+                  ...fields,
+                  prompts: 0,
+                  requests: 0,
+                  prompt_tokens: 0,
+                  output_tokens: 0,
+                  id: `otlp:cli-session:${md5(opener)}`,
+                  timestamp,
+                  user: u.login,
+                },
+                { now: opts.now, earliestDay: opts.earliestDay },
+              );
+              if (open.ok) own(open.event, u.login!, [u.index]);
+            }
+          }
+          if (!pieces.take(v.event, u.login!, u.index)) own(v.event, u.login!, [u.index]);
         }
       }
     }
+    for (const m of pieces.merged()) own(m.event, m.login, m.items);
     const events = await storeEvents(tx, owned, opts.today);
+    for (const r of events.rejected)
+      for (const index of itemsOf.get(r.id) ?? [])
+        if (!rejectedAt.has(index)) rejectedAt.set(index, r.message);
     const kept = await addUsage(tx, usage, opts.today);
     return { events, pending, usage: kept };
   });
@@ -286,6 +345,41 @@ export async function ingestOtlp(
     .sort(([a], [b]) => a - b)
     .map(([index, message]) => ({ index, message }));
   return { rejected, ignored, ignoredNames, ...result };
+}
+
+/**
+ * The log records and spans (and span events) taken before, by a retried request or twice in this one: recorded
+ * in `otlp_items` by user and content, in the caller's transaction (a retry racing its original waits on the
+ * row, then finds it). Their events and usage are skipped; points have their series state instead.
+ */
+async function itemsSeenBefore(tx: Queryable, units: readonly Unit[]): Promise<Set<Unit>> {
+  const seen = new Set<Unit>();
+  const idOf = new Map<Unit, string>();
+  const days = new Map<string, string>();
+  for (const u of units) {
+    if (u.point) continue;
+    // Time first (milliseconds, 48 bits), then 80 bits of the md5: a request's items land side by side at the
+    // right edge of the index instead of on as many random pages (on PGlite each page touched is file I/O).
+    const h = md5(`${u.login!.toLowerCase()}\u0000${u.key}`);
+    const t = (u.timeNs / 1_000_000n).toString(16).padStart(12, "0").slice(-12);
+    const id = `${t.slice(0, 8)}-${t.slice(8, 12)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 20)}`;
+    idOf.set(u, id);
+    if (!days.has(id)) days.set(id, dayOfNs(u.timeNs));
+  }
+  if (idOf.size === 0) return seen;
+  // Key order, as every multi-row write of ingestion (no deadlock between concurrent requests).
+  const ids = [...days.keys()].sort();
+  const fresh = await tx.query<{ id_hash: string }>(
+    `INSERT INTO otlp_items (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
+     ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash::text`,
+    [ids, ids.map((i) => days.get(i)!)],
+  );
+  const unclaimed = new Set(fresh.map((r) => r.id_hash));
+  for (const [u, id] of idOf) {
+    if (unclaimed.has(id)) unclaimed.delete(id);
+    else seen.add(u);
+  }
+  return seen;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
+import { sortedByLower } from "../util/order.js";
 import type { UsageAdd } from "./match.js";
 
 const COLUMNS = {
@@ -30,14 +31,15 @@ export async function addUsage(
 ): Promise<number> {
   if (adds.length === 0) return 0;
   const logins = [...new Map(adds.map((a) => [a.login.toLowerCase(), a.login])).values()];
-  await tx.query(
-    `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
-     ON CONFLICT (login_lower) DO NOTHING`,
-    [logins],
-  );
+  // One round trip: the users inserted now come from RETURNING, those already there from the table (the
+  // statement's snapshot does not see its own inserts, so each user comes back once).
   const users = await tx.query<{ id: number; login_lower: string; telemetry: boolean }>(
-    "SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($1::text[])",
-    [logins.map((l) => l.toLowerCase())],
+    `WITH ins AS (
+       INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
+       ON CONFLICT (login_lower) DO NOTHING RETURNING id, login_lower, telemetry)
+     SELECT id, login_lower, telemetry FROM ins
+     UNION ALL SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($2::text[])`,
+    [sortedByLower(logins), logins.map((l) => l.toLowerCase())],
   );
   const byLogin = new Map(users.map((u) => [u.login_lower, u]));
   let candidates = adds.filter((a) => byLogin.get(a.login.toLowerCase())?.telemetry);

@@ -17,7 +17,12 @@ export const CLAUDE_CODE: ToolTable = {
     {
       signal: "log",
       name: "claude_code.user_prompt",
-      emit: { type: "agent.session", per: "point", fields: { ...AGENT, prompts: { const: 1 } } },
+      emit: {
+        type: "agent.session",
+        per: "point",
+        countsOnly: true,
+        fields: { ...AGENT, prompts: { const: 1 } },
+      },
     },
     {
       signal: "metric",
@@ -31,6 +36,7 @@ export const CLAUDE_CODE: ToolTable = {
       emit: {
         type: "agent.edit",
         per: "point",
+        countsOnly: true,
         fields: { editor: EDITOR, model: MODEL, lines_added: { value: true } },
       },
     },
@@ -41,6 +47,7 @@ export const CLAUDE_CODE: ToolTable = {
       emit: {
         type: "agent.edit",
         per: "point",
+        countsOnly: true,
         fields: { editor: EDITOR, model: MODEL, lines_deleted: { value: true } },
       },
     },

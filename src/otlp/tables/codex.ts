@@ -17,7 +17,12 @@ export const CODEX: ToolTable = {
     {
       signal: "log",
       name: "codex.user_prompt",
-      emit: { type: "agent.session", per: "point", fields: { ...AGENT, prompts: { const: 1 } } },
+      emit: {
+        type: "agent.session",
+        per: "point",
+        countsOnly: true,
+        fields: { ...AGENT, prompts: { const: 1 } },
+      },
     },
     {
       signal: "log",

@@ -83,6 +83,7 @@ export const COPILOT_CHAT: ToolTable = {
       emit: {
         type: "agent.edit",
         per: "point",
+        countsOnly: true,
         fields: {
           editor: EDITOR,
           model: MODEL,
@@ -99,6 +100,7 @@ export const COPILOT_CHAT: ToolTable = {
       emit: {
         type: "agent.edit",
         per: "point",
+        countsOnly: true,
         fields: {
           editor: EDITOR,
           model: MODEL,

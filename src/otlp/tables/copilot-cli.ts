@@ -2,6 +2,8 @@ import type { Field, ToolTable } from "./types.js";
 
 const MODEL: Field = { attr: ["gen_ai.request.model", "gen_ai.response.model"] };
 const VERSION: Field = { attr: ["service.version"] };
+/** The CLI puts `session.id` on its resource; every span and point of one session shares it. */
+const SESSION: Field = { attr: ["session.id"] };
 
 /**
  * GitHub Copilot CLI (service `github-copilot`): GenAI spans (`invoke_agent` per prompt, `chat` per model
@@ -20,6 +22,7 @@ export const COPILOT_CLI: ToolTable = {
       emit: {
         type: "cli.session",
         per: "point",
+        session: SESSION,
         fields: { prompts: { const: 1 }, model: MODEL, cli_version: VERSION },
       },
     },
@@ -29,6 +32,7 @@ export const COPILOT_CLI: ToolTable = {
       emit: {
         type: "cli.session",
         per: "point",
+        session: SESSION,
         fields: { requests: { const: 1 }, model: MODEL, cli_version: VERSION },
       },
     },
@@ -39,6 +43,7 @@ export const COPILOT_CLI: ToolTable = {
       emit: {
         type: "cli.session",
         per: "point",
+        session: SESSION,
         fields: { prompt_tokens: { value: true }, model: MODEL, cli_version: VERSION },
       },
     },
@@ -49,6 +54,7 @@ export const COPILOT_CLI: ToolTable = {
       emit: {
         type: "cli.session",
         per: "point",
+        session: SESSION,
         fields: { output_tokens: { value: true }, model: MODEL, cli_version: VERSION },
       },
     },

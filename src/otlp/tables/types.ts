@@ -45,6 +45,21 @@ export interface Rule {
      */
     per: "unit" | "point";
     fields: Readonly<Record<string, Field>>;
+    /**
+     * `cli.session` only: what names the session the item belongs to. Each item is then a piece of its session
+     * (its prompts, requests and tokens, no session of its own), and the session is counted once per value,
+     * user and UTC day (spec/otlp-ingest.md: one CLI session per `session.id`), however many exports, retries
+     * or restarts carry its pieces. Items without the attribute belong to their resource (one exporter
+     * process, which is one CLI session).
+     */
+    session?: Field;
+    /**
+     * `agent.edit`, `agent.session`: the item carries counters of edits or sessions that another rule counts
+     * (a lines counter beside an accepted-edit counter, prompt logs beside a session counter), so its event adds
+     * its lines or prompts and is not one more edit or session: otherwise every export interval, or every
+     * prompt, would count one more.
+     */
+    countsOnly?: true;
   };
   /** Tokens, cost or lines kept per user, day, tool and model. */
   usage?: {
