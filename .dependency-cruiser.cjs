@@ -8,6 +8,14 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: "api-is-a-feature",
+      severity: "error",
+      comment:
+        "src/api/ is the legacy-routes feature: only the composition root (src/http/app.ts) registers it; shared parts live in src/http/.",
+      from: { path: "^src/", pathNot: ["^src/api/", "^src/http/app\\.ts$", "\\.test\\.ts$"] },
+      to: { path: "^src/api/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

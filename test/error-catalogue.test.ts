@@ -6,9 +6,9 @@
 import { connect } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/api/answer-cache.js";
-import { buildApp } from "../src/api/app.js";
-import { ERROR_CATALOGUE, type ErrorKind } from "../src/api/errors.js";
+import { AnswerCache } from "../src/http/answer-cache.js";
+import { buildApp } from "../src/http/app.js";
+import { ERROR_CATALOGUE, type ErrorKind } from "../src/http/errors.js";
 import { ManualClock } from "../src/util/clock.js";
 import { backends } from "./helpers/db.js";
 import { assertErrorBody } from "./helpers/schema.js";

@@ -3,9 +3,9 @@
  * (not JSON) or a 422 whose message names the field, never a 500, and nothing changes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/api/answer-cache.js";
-import { buildApp } from "../src/api/app.js";
 import type { Db } from "../src/db/db.js";
+import { AnswerCache } from "../src/http/answer-cache.js";
+import { buildApp } from "../src/http/app.js";
 import { ManualClock } from "../src/util/clock.js";
 import { backends } from "./helpers/db.js";
 import { assertErrorBody } from "./helpers/schema.js";

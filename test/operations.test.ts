@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../src/api/server.js";
 import { loadConfig } from "../src/config/config.js";
 import { createScratchDatabase } from "../src/db/scratch.js";
 import { applyDirectoryText } from "../src/directory/apply.js";
+import { type RunningServer, startServer } from "../src/http/server.js";
 import { ManualClock } from "../src/util/clock.js";
 import { Scrape } from "./helpers/prometheus.js";
 

@@ -1,11 +1,11 @@
 import { gzipSync } from "node:zlib";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/api/answer-cache.js";
-import { buildApp } from "../src/api/app.js";
 import { migrate } from "../src/db/migrate.js";
 import { PgliteDb } from "../src/db/pglite.js";
 import { applyDirectoryText } from "../src/directory/apply.js";
+import { AnswerCache } from "../src/http/answer-cache.js";
+import { buildApp } from "../src/http/app.js";
 import { ManualClock } from "../src/util/clock.js";
 import { backends } from "./helpers/db.js";
 import { type Harness, startHarness } from "./helpers/harness.js";

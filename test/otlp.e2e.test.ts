@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerCache } from "../src/api/answer-cache.js";
-import { buildApp } from "../src/api/app.js";
+import { AnswerCache } from "../src/http/answer-cache.js";
+import { buildApp } from "../src/http/app.js";
 import { utcDay } from "../src/util/time.js";
 import { backends } from "./helpers/db.js";
 import { type Harness, startHarness } from "./helpers/harness.js";

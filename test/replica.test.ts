@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../src/api/server.js";
 import { loadConfig } from "../src/config/config.js";
 import { applyDirectoryText } from "../src/directory/apply.js";
+import { type RunningServer, startServer } from "../src/http/server.js";
 import { runProcessing } from "../src/rollup/run.js";
 import { ManualClock } from "../src/util/clock.js";
 import { type Cluster, clusterUnavailable, startCluster } from "./helpers/pg-cluster.js";

@@ -1,25 +1,18 @@
-import { timingSafeEqual } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { type Static, type TSchema, Type } from "typebox";
 import { applyDirectoryText } from "../directory/apply.js";
 import { DirectoryFileError } from "../directory/file.js";
 import { type NewToken, NewTokenSchema, RevokeTokenSchema } from "../directory/token-schema.js";
 import { createToken, listTokens, revokeToken, TokenRequestError } from "../directory/token-store.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, fromCatalogued } from "../http/errors.js";
+import { localRoutes } from "../http/local-body.js";
+import { authorized } from "../http/local-guard.js";
 import { type ImportBatchBody, storeBatch } from "../import/sink.js";
 import { ProcessRequestError, runProcessing } from "../rollup/run.js";
 import { markSynced, readLocalState, type SyncedDay } from "../sync/state.js";
 import { utcDay } from "../util/time.js";
-import type { AppContext } from "./context.js";
-import { ApiError, fromCatalogued } from "./errors.js";
-import { localRoutes } from "./local-body.js";
-
-/** Whether the request shows the local admin secret (from the PGlite folder's lock file). */
-export function authorized(ctx: AppContext, req: FastifyRequest): boolean {
-  const given = Buffer.from(req.headers["x-pilotlog-admin"]?.toString() ?? "");
-  const want = Buffer.from(ctx.adminToken ?? "");
-  return want.length > 0 && given.length === want.length && timingSafeEqual(given, want);
-}
 
 /** Bodies of the admin routes (the CLI sends them; anything else gets a 422 naming the field). */
 const ApplyBody = Type.Object(

@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { decideRead } from "../http/access.js";
+import type { Answer } from "../http/answer-cache.js";
+import { type AppContext, lagTolerantReader } from "../http/context.js";
+import { acceptsGzip, GZIP_MIN_BYTES } from "../http/encoding.js";
+import { ApiError, DOCS } from "../http/errors.js";
+import { etagMatches } from "../http/github.js";
+import { requestOrigin, requestUrl } from "../http/origin.js";
+import { countRequest, rateHeaders } from "../http/rate-limit.js";
+import { policyAllows } from "../http/scopes.js";
 import { windowOf } from "../rollup/window.js";
 import { handlerSchema, MetricsQuerySchema, pathParams } from "../schemas/route.js";
 import { UtcDays } from "../util/time.js";
-import { decideRead } from "./access.js";
-import type { Answer } from "./answer-cache.js";
-import { type AppContext, lagTolerantReader } from "./context.js";
-import { acceptsGzip, GZIP_MIN_BYTES } from "./encoding.js";
-import { ApiError, DOCS } from "./errors.js";
-import { etagMatches } from "./github.js";
-import { requestOrigin, requestUrl } from "./origin.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
-import { type RateLimiter, rateHeaders } from "./rate-limit.js";
-import { policyAllows } from "./scopes.js";
 
 /** The answer for a range that cannot hold a day (since after until, or outside the window). */
 const EMPTY_ANSWER: Answer = {
@@ -129,17 +129,4 @@ async function serveMetrics(
     return reply.send(await ctx.answers.gzip(answer));
   }
   return reply.send(answer.body);
-}
-
-/** Counts the request against the token's budget and sets the headers; 403 once the budget is spent. */
-export function countRequest(limiter: RateLimiter, key: string, reply: FastifyReply): RateLimiter {
-  const { ok, state } = limiter.take(key);
-  reply.headers(rateHeaders(state));
-  if (!ok) {
-    throw new ApiError("rate_limited", undefined, {
-      documentationUrl: DOCS.rateLimits,
-      headers: { "retry-after": String(limiter.retryAfter(state)) },
-    });
-  }
-  return limiter;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./errors.js";
+import { ApiError } from "../http/errors.js";
 import { linkHeader, parseMetricsQuery } from "./query.js";
 
 const W = { first: "2026-10-23", last: "2026-11-19", days: 28 };

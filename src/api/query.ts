@@ -1,8 +1,8 @@
 import type { ValidateFunction } from "ajv";
+import { ApiError, type FieldError } from "../http/errors.js";
 import { compile, pointerParts } from "../schemas/ajv.js";
 import { MetricsQuerySchema, PaginationQuery } from "../schemas/route.js";
 import { parseQueryDay } from "../util/time.js";
-import { ApiError, type FieldError } from "./errors.js";
 
 export interface MetricsQuery {
   /** First and last day asked for, clamped to the window; first > last means nothing can match. */

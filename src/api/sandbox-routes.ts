@@ -2,9 +2,9 @@ import type { FastifyInstance } from "fastify";
 import { type Static, Type } from "typebox";
 import type { Db } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
+import type { AppContext } from "../http/context.js";
+import { localRoutes } from "../http/local-body.js";
 import { parseRfc3339 } from "../util/time.js";
-import type { AppContext } from "./context.js";
-import { localRoutes } from "./local-body.js";
 
 /** Every table that holds data (not the schema's bookkeeping). */
 const DATA_TABLES = [

@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { startServer } from "../api/server.js";
 import type { Db } from "../db/db.js";
 import { applyDirectoryText } from "../directory/apply.js";
+import { startServer } from "../http/server.js";
 import { runProcessing } from "../rollup/run.js";
 import { buildWorld, simulate, type World, worldDirectory, worldRoutes } from "../simulate/index.js";
 import { OffsetClock } from "../util/clock.js";

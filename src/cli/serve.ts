@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { startServer } from "../api/server.js";
+import { startServer } from "../http/server.js";
 import { SyncScheduler, syncLine } from "../sync/scheduler.js";
 import { databaseTarget } from "../sync/target.js";
 import { OffsetClock } from "../util/clock.js";

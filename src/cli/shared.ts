@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { ListenError } from "../api/listen.js";
 import { type Config, ConfigError, loadConfig, type RawFlags } from "../config/config.js";
 import type { Db } from "../db/db.js";
 import { LockHeldError, readLock } from "../db/lock.js";
 import { DataFolderError, openDatabase } from "../db/open.js";
+import { ListenError } from "../http/listen.js";
 import { type Clock, OffsetClock, systemClock } from "../util/clock.js";
 
 /** Errors whose message is written for the user (bad input to a command): printed without a stack trace. */

@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
-import type { AppContext } from "../api/context.js";
-import { ApiError, ERROR_CODE_HEADER } from "../api/errors.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, ERROR_CODE_HEADER } from "../http/errors.js";
 import { utcDay } from "../util/time.js";
 import { precompressAssets } from "./precompress.js";
 

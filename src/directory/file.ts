@@ -6,7 +6,7 @@ export type { DirectoryIssue };
 
 /** A directory file with problems; `issues` lists every one found. Nothing of such a file is applied. */
 export class DirectoryFileError extends Error {
-  /** Its entry of the error catalogue (src/api/errors.ts), which the admin apply route answers with. */
+  /** Its entry of the error catalogue (src/http/errors.ts), which the admin apply route answers with. */
   readonly catalogueKind = "directory_file_invalid";
   constructor(readonly issues: DirectoryIssue[]) {
     super(issues.map((i) => `${i.file}: ${i.path}: ${i.reason}`).join("\n"));

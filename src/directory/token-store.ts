@@ -17,7 +17,7 @@ import { hashToken, newTokenSecret } from "./tokens.js";
 
 /** A token request that does not fit together; the message names the flag to change. */
 export class TokenRequestError extends Error {
-  /** Its entry of the error catalogue (src/api/errors.ts). */
+  /** Its entry of the error catalogue (src/http/errors.ts). */
   readonly catalogueKind = "token_request_invalid";
 }
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type GraphQLFormattedError, graphql } from "graphql";
-import type { AppContext } from "../api/context.js";
-import { ApiError } from "../api/errors.js";
-import { countRequest } from "../api/metrics-route.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError } from "../http/errors.js";
+import { countRequest } from "../http/rate-limit.js";
 import { schema } from "./schema.js";
 
 const DOCS = "https://docs.github.com/graphql";

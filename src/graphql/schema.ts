@@ -8,8 +8,8 @@ import {
   GraphQLSchema,
   GraphQLString,
 } from "graphql";
-import type { Principal } from "../api/auth.js";
 import type { Queryable } from "../db/db.js";
+import type { Principal } from "../http/auth.js";
 import { decideReport } from "../reports/access.js";
 
 /** What a resolver sees: the database and the caller, authenticated already. */

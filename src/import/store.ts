@@ -39,7 +39,7 @@ export interface PendingTeamRow {
 
 /** Thrown for a scope the files name but this server cannot place: the message says how to fix it. */
 export class UnknownScopeError extends Error {
-  /** Its entry of the error catalogue (src/api/errors.ts), should it reach a route. */
+  /** Its entry of the error catalogue (src/http/errors.ts), should it reach a route. */
   readonly catalogueKind = "validation_failed";
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../api/auth.js";
-import type { AppContext } from "../api/context.js";
-import { ApiError, DOCS, fromCatalogued } from "../api/errors.js";
+import { authenticate } from "../http/auth.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, DOCS, fromCatalogued } from "../http/errors.js";
 import { windowOf } from "../rollup/window.js";
 import { utcDay } from "../util/time.js";
 import { BodyError, type BodyItem, decodeBody } from "./body.js";

@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { authorized } from "../api/admin-routes.js";
-import type { AppContext } from "../api/context.js";
-import { ApiError, ERROR_CODE_HEADER } from "../api/errors.js";
 import { PgliteDb } from "../db/pglite.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, ERROR_CODE_HEADER } from "../http/errors.js";
+import { authorized } from "../http/local-guard.js";
 import { storeSummary } from "./backup.js";
 import { Readiness } from "./health.js";
 import { ServiceMetrics } from "./metrics.js";

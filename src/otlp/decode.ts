@@ -27,7 +27,7 @@ export class OtlpDecodeError extends Error {
   ) {
     super(message);
   }
-  /** Its entry of the error catalogue (src/api/errors.ts). */
+  /** Its entry of the error catalogue (src/http/errors.ts). */
   get catalogueKind(): "bad_request" | "payload_too_large" | "unsupported_media_type" {
     return this.status === 413
       ? "payload_too_large"

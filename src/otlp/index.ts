@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { AppContext } from "../api/context.js";
+import type { AppContext } from "../http/context.js";
 import { registerOtlpRoutes } from "./route.js";
 import { registerUsageRoute } from "./usage-route.js";
 

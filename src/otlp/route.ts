@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { authenticate, type Principal } from "../api/auth.js";
-import type { AppContext } from "../api/context.js";
-import { ApiError, DOCS, ERROR_CODE_HEADER, fromCatalogued } from "../api/errors.js";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
+import { authenticate, type Principal } from "../http/auth.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, DOCS, ERROR_CODE_HEADER, fromCatalogued } from "../http/errors.js";
 import { windowOf } from "../rollup/process.js";
 import { utcDay } from "../util/time.js";
 import { decodeExport, encodingOf, OtlpDecodeError, type OtlpEncoding } from "./decode.js";

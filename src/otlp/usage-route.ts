@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../api/auth.js";
-import type { AppContext } from "../api/context.js";
-import { ApiError, DOCS } from "../api/errors.js";
+import { authenticate } from "../http/auth.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, DOCS } from "../http/errors.js";
 import { windowOf } from "../rollup/process.js";
 import { compile, pointerParts } from "../schemas/ajv.js";
 import { handlerSchema, UsageQuery } from "../schemas/route.js";

@@ -1,5 +1,5 @@
-import { type Decision, decide, type Need } from "../api/access.js";
-import type { Principal } from "../api/auth.js";
+import { type Decision, decide, type Need } from "../http/access.js";
+import type { Principal } from "../http/auth.js";
 
 /** Fine-grained/app permissions the organization reports accept ("View Organization Copilot Metrics"). */
 export const REPORT_ORG_PERMISSIONS = ["organization_copilot_metrics", "copilot_business"];

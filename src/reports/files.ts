@@ -1,10 +1,10 @@
 import { Readable } from "node:stream";
 import { createGzip, constants as zlib } from "node:zlib";
 import type { FastifyInstance } from "fastify";
-import type { AppContext } from "../api/context.js";
-import { acceptsGzip } from "../api/encoding.js";
-import { ApiError, DOCS } from "../api/errors.js";
 import type { Queryable } from "../db/db.js";
+import type { AppContext } from "../http/context.js";
+import { acceptsGzip } from "../http/encoding.js";
+import { ApiError, DOCS } from "../http/errors.js";
 import { addDays, dayRange } from "../util/time.js";
 import { aggregateBody, sumsJson, ZERO_COUNTS } from "./aggregate.js";
 import { lookupStored, readStored, storeWhileSending } from "./gzip-cache.js";

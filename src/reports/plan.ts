@@ -1,5 +1,5 @@
-import { Lru } from "../api/lru.js";
 import type { Queryable } from "../db/db.js";
+import { Lru } from "../http/lru.js";
 import type { FileIdentity } from "./links.js";
 
 type Base = Omit<FileIdentity, "after" | "upTo">;

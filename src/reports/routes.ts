@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { AppContext } from "../api/context.js";
-import { ApiError, DOCS } from "../api/errors.js";
-import { countRequest } from "../api/metrics-route.js";
-import { requestOrigin } from "../api/origin.js";
-import { policyAllows, type ResolvedScope } from "../api/scopes.js";
+import type { AppContext } from "../http/context.js";
+import { ApiError, DOCS } from "../http/errors.js";
+import { requestOrigin } from "../http/origin.js";
+import { countRequest } from "../http/rate-limit.js";
+import { policyAllows, type ResolvedScope } from "../http/scopes.js";
 import { DEFAULT_RETENTION_DAYS } from "../rollup/process.js";
 import { compile } from "../schemas/ajv.js";
 import { handlerSchema, pathParams, ReportDayQuery } from "../schemas/route.js";

@@ -5,7 +5,7 @@ import { windowOf } from "./window.js";
 
 /** A day that cannot be processed; the message says which days can. */
 export class ProcessRequestError extends Error {
-  /** Its entry of the error catalogue (src/api/errors.ts). */
+  /** Its entry of the error catalogue (src/http/errors.ts). */
   readonly catalogueKind = "process_request_invalid";
 }
 

@@ -101,7 +101,7 @@ const AGENTS = [
 function v11Day(
   w: World,
   u: SimUser,
-  day: string,
+  _day: string,
   rng: Rng,
   emit: (type: string, fields: Record<string, string | number | boolean>) => void,
 ): void {

@@ -9,11 +9,11 @@ import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify as toYaml } from "yaml";
-import { AnswerCache } from "../../src/api/answer-cache.js";
-import { buildApp } from "../../src/api/app.js";
 import { applyDirectoryText } from "../../src/directory/apply.js";
 import { DirectoryFileError } from "../../src/directory/file.js";
 import type { ApplyReport } from "../../src/directory/store.js";
+import { AnswerCache } from "../../src/http/answer-cache.js";
+import { buildApp } from "../../src/http/app.js";
 import { backends } from "../helpers/db.js";
 import {
   ANSWER_TIMEOUT_MS,

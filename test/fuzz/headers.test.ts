@@ -502,7 +502,7 @@ for (const backend of backends) {
       expect(failures).toEqual([]);
     });
 
-    // Links are built from the Host header only when it is a plain host (src/api/origin.ts): a garbage or missing
+    // Links are built from the Host header only when it is a plain host (src/http/origin.ts): a garbage or missing
     // one never reaches a URL parser.
     it("answers a request with a garbage or missing Host header without a 5xx", async () => {
       const failures: string[] = [];

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import { AnswerCache } from "../../src/api/answer-cache.js";
-import { buildApp } from "../../src/api/app.js";
-import type { AppContext } from "../../src/api/context.js";
-import { RateLimiter } from "../../src/api/rate-limit.js";
 import type { Db } from "../../src/db/db.js";
 import { applyDirectoryText } from "../../src/directory/apply.js";
 import type { ApplyReport } from "../../src/directory/store.js";
+import { AnswerCache } from "../../src/http/answer-cache.js";
+import { buildApp } from "../../src/http/app.js";
+import type { AppContext } from "../../src/http/context.js";
+import { RateLimiter } from "../../src/http/rate-limit.js";
 import { runProcessing } from "../../src/rollup/run.js";
 import { ManualClock } from "../../src/util/clock.js";
 import { utcDay } from "../../src/util/time.js";

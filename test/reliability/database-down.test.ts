@@ -5,10 +5,10 @@
  * back everything resumes without a restart and nothing acknowledged is lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../../src/api/server.js";
 import { loadConfig } from "../../src/config/config.js";
 import { createScratchDatabase } from "../../src/db/scratch.js";
 import { applyDirectoryText } from "../../src/directory/apply.js";
+import { type RunningServer, startServer } from "../../src/http/server.js";
 import { runProcessing } from "../../src/rollup/run.js";
 import { ManualClock } from "../../src/util/clock.js";
 import { assertErrorBody, assertMetricsBody } from "../helpers/schema.js";

@@ -4,7 +4,7 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LIMITS } from "../../src/api/limits.js";
+import { LIMITS } from "../../src/http/limits.js";
 import { backends } from "../helpers/db.js";
 import { type Harness, startHarness } from "../helpers/harness.js";
 import { assertErrorBody } from "../helpers/schema.js";

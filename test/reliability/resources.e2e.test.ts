@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOG_LIMITS } from "../../src/api/log.js";
 import { PgliteDb } from "../../src/db/pglite.js";
+import { LOG_LIMITS } from "../../src/http/log.js";
 import { cli, type Served, serve, stop, type Target, targets } from "../helpers/process.js";
 import { assertErrorBody } from "../helpers/schema.js";
 

@@ -6,11 +6,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerCache } from "../../src/api/answer-cache.js";
-import { buildApp } from "../../src/api/app.js";
-import { AuthThrottle } from "../../src/api/auth-throttle.js";
 import type { Db } from "../../src/db/db.js";
 import { applyDirectoryText } from "../../src/directory/apply.js";
+import { AnswerCache } from "../../src/http/answer-cache.js";
+import { buildApp } from "../../src/http/app.js";
+import { AuthThrottle } from "../../src/http/auth-throttle.js";
 import { ManualClock } from "../../src/util/clock.js";
 import { backends } from "../helpers/db.js";
 import { cli, serve, stop, targets } from "../helpers/process.js";

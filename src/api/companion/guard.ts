@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { decide, type Need } from "../access.js";
-import { authenticate, type Principal } from "../auth.js";
-import type { AppContext } from "../context.js";
-import { ApiError } from "../errors.js";
-import { countRequest } from "../metrics-route.js";
-import { findEnterprise, findOrg } from "../scopes.js";
+import { decide, type Need } from "../../http/access.js";
+import { authenticate, type Principal } from "../../http/auth.js";
+import type { AppContext } from "../../http/context.js";
+import { ApiError } from "../../http/errors.js";
+import { countRequest } from "../../http/rate-limit.js";
+import { findEnterprise, findOrg } from "../../http/scopes.js";
 
 /** The request's principal (401 without a valid token), counted against its rate limit. */
 export async function authenticated(

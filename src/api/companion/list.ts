@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, type FieldError } from "../errors.js";
-import { etagMatches } from "../github.js";
-import { requestOrigin, requestUrl } from "../origin.js";
+import { ApiError, type FieldError } from "../../http/errors.js";
+import { etagMatches } from "../../http/github.js";
+import { requestOrigin, requestUrl } from "../../http/origin.js";
 import { linkHeader, pageParams } from "../query.js";
 
 /** `page` and `per_page` as GitHub reads them on list endpoints (per_page at most 100). */

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { Queryable } from "../../db/db.js";
+import type { Need } from "../../http/access.js";
+import { type AppContext, lagTolerantReader } from "../../http/context.js";
+import { ApiError } from "../../http/errors.js";
+import { pathName } from "../../http/scopes.js";
 import { handlerSchema, PaginationQuery, pathParams } from "../../schemas/route.js";
 import { utcDay } from "../../util/time.js";
-import type { Need } from "../access.js";
-import { type AppContext, lagTolerantReader } from "../context.js";
-import { ApiError } from "../errors.js";
-import { pathName } from "../scopes.js";
 import { enterpriseFor, orgFor } from "./guard.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { organizationSimple, simpleUser, team } from "./people.js";

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Need } from "../../http/access.js";
+import { type AppContext, lagTolerantReader } from "../../http/context.js";
+import { ApiError } from "../../http/errors.js";
+import { pathName } from "../../http/scopes.js";
 import { handlerSchema, PaginationQuery, pathParams } from "../../schemas/route.js";
 import { utcDay } from "../../util/time.js";
-import type { Need } from "../access.js";
-import { type AppContext, lagTolerantReader } from "../context.js";
-import { ApiError } from "../errors.js";
-import { pathName } from "../scopes.js";
 import { authenticated, enterpriseFor, orgFor } from "./guard.js";
 import { baseUrl, pageItems, pageOf, sendJson } from "./list.js";
 import { enterpriseTeam, organizationSimple, privateUser, simpleUser, team } from "./people.js";

@@ -1,4 +1,6 @@
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import type { AppContext } from "./context.js";
 import { ApiError } from "./errors.js";
 
 /** Routes for this machine's tools only: the sandbox controls and the local admin routes. */
@@ -43,4 +45,11 @@ export function checkLocalRequest(req: FastifyRequest): void {
       `The sandbox and admin routes take only Content-Type: application/json (got ${type ? JSON.stringify(type.slice(0, 100)) : "none"}); send a JSON object, {} when there is nothing to say.`,
     );
   }
+}
+
+/** Whether the request shows the local admin secret (from the PGlite folder's lock file). */
+export function authorized(ctx: AppContext, req: FastifyRequest): boolean {
+  const given = Buffer.from(req.headers["x-pilotlog-admin"]?.toString() ?? "");
+  const want = Buffer.from(ctx.adminToken ?? "");
+  return want.length > 0 && given.length === want.length && timingSafeEqual(given, want);
 }

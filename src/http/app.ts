@@ -1,4 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
+import { registerAdminRoutes } from "../api/admin-routes.js";
+import { registerSeatRoutes } from "../api/companion/seats.js";
+import { registerTeamRoutes } from "../api/companion/teams.js";
+import { registerMetricsRoutes } from "../api/metrics-route.js";
+import { registerSandboxRoutes } from "../api/sandbox-routes.js";
 import { registerDashboard } from "../dashboard/route.js";
 import { databaseFault, UNAVAILABLE_RETRY_AFTER_S } from "../db/unavailable.js";
 import { registerGraphqlRoute } from "../graphql/route.js";
@@ -8,9 +13,6 @@ import { registerOtlp } from "../otlp/index.js";
 import { registerReportFiles } from "../reports/files.js";
 import { registerReportRoutes } from "../reports/routes.js";
 import { addFormats } from "../schemas/formats.js";
-import { registerAdminRoutes } from "./admin-routes.js";
-import { registerSeatRoutes } from "./companion/seats.js";
-import { registerTeamRoutes } from "./companion/teams.js";
 import type { AppContext } from "./context.js";
 import {
   ApiError,
@@ -26,8 +28,6 @@ import { InFlight } from "./inflight.js";
 import { clientErrorHandlerFor, LIMITS, type Timeouts } from "./limits.js";
 import { bodyValidationError } from "./local-body.js";
 import { LOCAL_PREFIX } from "./local-guard.js";
-import { registerMetricsRoutes } from "./metrics-route.js";
-import { registerSandboxRoutes } from "./sandbox-routes.js";
 
 declare module "fastify" {
   interface FastifyContextConfig {

@@ -1,4 +1,6 @@
+import type { FastifyReply } from "fastify";
 import type { Clock } from "../util/clock.js";
+import { ApiError, DOCS } from "./errors.js";
 
 export interface RateState {
   limit: number;
@@ -75,4 +77,17 @@ export function rateHeaders(s: RateState): Record<string, string> {
     "x-ratelimit-used": String(s.used),
     "x-ratelimit-resource": "core",
   };
+}
+
+/** Counts the request against the token's budget and sets the headers; 403 once the budget is spent. */
+export function countRequest(limiter: RateLimiter, key: string, reply: FastifyReply): RateLimiter {
+  const { ok, state } = limiter.take(key);
+  reply.headers(rateHeaders(state));
+  if (!ok) {
+    throw new ApiError("rate_limited", undefined, {
+      documentationUrl: DOCS.rateLimits,
+      headers: { "retry-after": String(limiter.retryAfter(state)) },
+    });
+  }
+  return limiter;
 }
