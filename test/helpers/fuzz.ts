@@ -15,8 +15,11 @@ import { assertErrorBody } from "./schema.js";
 
 export { MAX_LINES };
 
-/** Every answer must arrive within this; a request still waiting after it fails its test. */
-export const ANSWER_TIMEOUT_MS = 10_000;
+/**
+ * Every answer must arrive within this; a request still waiting after it fails its test. A hang detector, not a
+ * speed target (those are in bench/): generous, so a loaded machine does not fail it.
+ */
+export const ANSWER_TIMEOUT_MS = 30_000;
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? "1") || 1;
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
