@@ -226,14 +226,15 @@ describe.skipIf(!existsSync(CHROMIUM))(
 
     it("shows the day of OpenTelemetry alone with the numbers the tools' tables give, and says what fills the rest", async () => {
       await choose("org", "demo-core", { since: day, until: day });
-      // Claude Code, worked out from its table: 2 lines points (+12, −3) and 2 accepted decisions are 4 agent.edit
-      // events; prompts of agent.session are not user_initiated_interaction_count (IDE chat and CLI only).
+      // Claude Code, worked out from its table (docs/otlp-ingest.md): 2 accepted decisions are 2 agent.edit events;
+      // the lines points (+12, −3) add lines to them and no edit of their own; prompts of agent.session are not
+      // user_initiated_interaction_count (IDE chat and CLI only).
       expect(await table("[data-table=users]")).toEqual([
-        [claudeUser.login, "1", "0", "0", "4", "12", "3", "0"],
+        [claudeUser.login, "1", "0", "0", "2", "12", "3", "0"],
       ]);
-      // 2 user_prompt logs (1 prompt each) + 1 session.count: 3 agent.session events, 2 prompts.
-      expect(await table("#third-party-agents")).toEqual([["Claude Code", "claude-code", "2", "3", "1"]]);
-      expect(await kpi("agent-edits")).toBe("4");
+      // 1 session.count is 1 session; the 2 user_prompt logs add 1 prompt each and no session.
+      expect(await table("#third-party-agents")).toEqual([["Claude Code", "claude-code", "2", "1", "1"]]);
+      expect(await kpi("agent-edits")).toBe("2");
       expect(await kpi("agent-lines-added")).toBe("12");
       expect(await kpi("agent-lines-deleted")).toBe("3");
       // Per tool: Claude Code 1,500 in, 200 out, 5,000 cache, $0.75 over two exports; Gemini CLI 400 in, 50 out,
