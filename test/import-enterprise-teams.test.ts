@@ -139,5 +139,23 @@ for (const backend of backends) {
       expect(x).toMatchObject({ teamRows: 1, teamsCreated: 1, orgTeamRows: 0 });
       expect(await teams(db)).toEqual(["acme-org/search", "ent:platform", "ent:search"]);
     });
+
+    it("when sync says the directory holds all the enterprise's teams, any other slug makes no enterprise team", async () => {
+      const { db, drop } = await backend.create();
+      opened.push({ drop });
+      await applyDirectoryText(db, DIRECTORY, "acme.yaml", { today: "2026-11-20", windowDays: 28 });
+      // ml: a team of an organization of the enterprise this store does not hold (not synced).
+      const f = await file("ent-complete", [
+        entRow("a1", "guild", 31),
+        entRow("a1", "ml", 40),
+        entRow("a2", "ml", 40),
+      ]);
+      const s = await runImport(
+        [f],
+        databaseSink(db, { org: null, enterprise: "acme", enterpriseTeamsComplete: true }),
+      );
+      expect(s).toMatchObject({ problemCount: 0, teamRows: 1, teamsCreated: 0, orgTeamRows: 2 });
+      expect(await teams(db)).toEqual(["acme-org/guild", "acme-org/search", "ent:guild"]);
+    });
   });
 }

@@ -49,7 +49,18 @@ export class ScopeMap {
   orgsCreated = 0;
   enterprisesCreated = 0;
 
-  constructor(private readonly names: { org: string | null; enterprise: string | null }) {}
+  constructor(
+    private readonly names: {
+      org: string | null;
+      enterprise: string | null;
+      enterpriseTeamsComplete?: boolean;
+    },
+  ) {}
+
+  /** Whether the enterprise's teams are all in the directory already (see ScopeNames): no new enterprise team. */
+  get enterpriseTeamsComplete(): boolean {
+    return this.names.enterpriseTeamsComplete === true;
+  }
 
   /** The local id for an upstream scope, or an UnknownScopeError. */
   async resolve(tx: Queryable, kind: "org" | "ent", upstream: string): Promise<number> {
@@ -474,7 +485,8 @@ async function isOrgTeamOf(
  * An enterprise's file lists its organizations' teams too (spec/usage-metrics-reports.md, the user-team row). Under an
  * enterprise a slug goes, in this order: to the enterprise team of that slug when there is one; nowhere when it is a
  * team of one of the enterprise's organizations (`isOrgTeamOf`: counted in `orgTeamRows`, the organization's file
- * places the user); else to a new enterprise team.
+ * places the user); else to a new enterprise team, unless the directory holds all the enterprise's teams already
+ * (`ScopeMap.enterpriseTeamsComplete`, as sync says), when the slug can only be an organization's team.
  */
 export async function storeTeamRows(
   db: Db,
@@ -526,7 +538,11 @@ export async function storeTeamRows(
             [local, slug],
           );
           if (found) team = found.id;
-          else if (r.kind === "ent" && (await isOrgTeamOf(tx, local, slug, entRows.get(tkey)!))) team = null;
+          else if (
+            r.kind === "ent" &&
+            (scopes.enterpriseTeamsComplete || (await isOrgTeamOf(tx, local, slug, entRows.get(tkey)!)))
+          )
+            team = null;
           else {
             const [made] = await tx.query<{ id: number }>(
               `INSERT INTO teams (${col}, slug, name) VALUES ($1, $2, $3) RETURNING id`,

@@ -156,7 +156,11 @@ export async function runSync(opts: {
       const base =
         kind === "org" ? `/orgs/${encodeURIComponent(name)}` : `/enterprises/${encodeURIComponent(name)}`;
       const names: ScopeNames =
-        kind === "org" ? { org: name, enterprise: null } : { org: null, enterprise: name };
+        kind === "org"
+          ? { org: name, enterprise: null }
+          : // The directory applied above holds the enterprise's teams as the upstream lists them: any other slug of
+            // its user-teams file is an organization's team (of an organization this run may not sync).
+            { org: null, enterprise: name, enterpriseTeamsComplete: true };
       const sink = target.sink(names);
       try {
         for (const day of daysToSync(today, opts.days, synced)) {
