@@ -63,7 +63,7 @@ async function writeFile(path: string): Promise<number> {
 
 const nullSink: ImportSink = {
   records: async (b) => ({ records: b.length, unplaced: [], days: new Set() }),
-  teams: async (b) => ({ rows: b.length, teamsCreated: 0, unplaced: [], days: new Set() }),
+  teams: async (b) => ({ rows: b.length, teamsCreated: 0, orgTeamRows: 0, unplaced: [], days: new Set() }),
 };
 
 interface ChildResult {

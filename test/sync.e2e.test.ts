@@ -84,7 +84,8 @@ async function snapshot(db: Db) {
     "SELECT scope, day::text AS day, slug, count(*)::int AS n FROM user_team_rows GROUP BY scope, day, slug",
   ))
     teamRows.set(`${names.get(r.scope)}|${r.slug}|${r.day}`, r.n);
-  return { records, docs, teamRows };
+  const teams = [...names.values()].filter((n) => n.startsWith("team:") || n.startsWith("eteam:")).sort();
+  return { records, docs, teamRows, teams };
 }
 
 /** A's report files of one scope and day, fetched as a client does (links without credentials). */
@@ -105,6 +106,12 @@ async function reportLines(url: string, scope: string, report: string, day: stri
 }
 
 type Snap = Awaited<ReturnType<typeof snapshot>>;
+
+/** A team or enterprise team of a synced scope (a policy-disabled organization is not synced, nor its teams). */
+function synced(name: string): boolean {
+  if (name.startsWith("eteam:")) return true;
+  return name.startsWith("team:") && ORGS.includes(name.slice(5).split("/")[0]!);
+}
 
 /**
  * B against A: every user-day record of every org and enterprise and day equal (A's bytes, unknown keys and ids
@@ -138,6 +145,16 @@ function compare(
       expect(db!.copilot_dotcom_pull_requests).toEqual({ total_engaged_users: 0 });
       docs++;
     }
+  if (opts.teams) {
+    // The same teams and enterprise teams, day by day: no enterprise team made of an organization team's slug.
+    const teamKeys = (x: Snap) =>
+      [...x.docs.keys()].filter((k) => DAYS.includes(k.split("|")[1]!) && synced(k.split("|")[0]!)).sort();
+    expect(teamKeys(b)).toEqual(teamKeys(a));
+    expect(b.teams.filter(synced)).toEqual(a.teams.filter(synced));
+    expect(b.teams.filter((t) => t.startsWith("eteam:"))).toEqual(
+      a.teams.filter((t) => t.startsWith("eteam:")),
+    );
+  }
   if (opts.teams)
     for (const [k, db] of b.docs) {
       if (!k.startsWith("team:") && !k.startsWith("eteam:")) continue;
@@ -217,6 +234,9 @@ for (const backend of backends) {
       expect(core.teams).toBe(world.teams.filter((t) => t.org === "demo-core").length);
       expect(core.days).toBe(28);
       expect(s.scopes.find((x) => x.scope.startsWith("ent:"))!.teams).toBe(world.enterpriseTeams.length);
+      const ent = s.scopes.find((x) => x.scope.startsWith("ent:"))!;
+      expect(ent.teamRows).toBeGreaterThan(0);
+      expect(ent.orgTeamRows).toBeGreaterThan(0);
       await runProcessing(db, clock.now(), { windowDays: 28 });
       const c = compare(snapA, await snapshot(db), { teams: true });
       expect(c.records).toBe(s.scopes.reduce((n, x) => n + x.records, 0));
@@ -241,12 +261,10 @@ for (const backend of backends) {
       try {
         for (const scope of SCOPES) {
           const files: string[] = [];
-          // An enterprise's user-teams rows are left out, as sync leaves them out (they name organization teams,
-          // which the import would place under the enterprise).
+          // The enterprise's user-teams rows name its organizations' teams too: the import must not make enterprise
+          // teams of them (the directory applied above knows them as organization teams).
           for (const day of DAYS)
-            for (const report of scope.startsWith("org:")
-              ? ["users-1-day", "user-teams-1-day"]
-              : ["users-1-day"]) {
+            for (const report of ["users-1-day", "user-teams-1-day"]) {
               const lines = await reportLines(a.url, scope, report, day);
               const f = join(dir, `${scope.replace(":", "-")}-${day}-${report}.ndjson`);
               await writeFile(f, lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
@@ -257,6 +275,10 @@ for (const backend of backends) {
             : { org: null, enterprise: scope.slice(4) };
           const r = await runImport(files, databaseSink(db, names));
           expect(r.problemCount).toBe(0);
+          if (scope.startsWith("ent:")) {
+            expect(r.orgTeamRows).toBeGreaterThan(0);
+            expect(r.teamsCreated).toBe(0);
+          } else expect(r.orgTeamRows).toBe(0);
         }
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -57,6 +57,7 @@ export function serverSink(server: { url: string; adminToken: string }, names: S
       chunked<PendingTeamRow, TeamBatchResult>(batch, "teams", (a, b) => {
         a.rows += b.rows;
         a.teamsCreated += b.teamsCreated;
+        a.orgTeamRows += b.orgTeamRows ?? 0;
         a.unplaced.push(...b.unplaced);
         for (const d of b.days) a.days.add(d);
       }),
@@ -73,6 +74,10 @@ export function describeSummary(
   lines.push(
     `Imported ${s.records} user-day records of ${s.users} users over ${s.days.length} days${span} from ${s.files} file(s); ${s.teamRows} user-team rows.`,
   );
+  if (s.orgTeamRows > 0)
+    lines.push(
+      `${s.orgTeamRows} enterprise user-team row(s) were taken as organization teams (their slug is a team of one of the enterprise's organizations: no enterprise team made; the organizations' own files place the members).`,
+    );
   if (created)
     lines.push(
       `Created ${created.users} users, ${created.orgs} organizations, ${created.enterprises} enterprises, ${s.teamsCreated} teams.`,

@@ -29,6 +29,8 @@ export interface ImportSummary {
   days: string[];
   teamRows: number;
   teamsCreated: number;
+  /** Enterprise rows whose slug is one of its organizations' teams (see storeTeamRows): no enterprise team made. */
+  orgTeamRows: number;
   splitUserDays: number;
   unknownFeatures: Record<string, number>;
   unknownKeys: Record<string, number>;
@@ -57,6 +59,7 @@ export async function runImport(
     days: [],
     teamRows: 0,
     teamsCreated: 0,
+    orgTeamRows: 0,
     splitUserDays: 0,
     unknownFeatures: {},
     unknownKeys: {},
@@ -117,6 +120,8 @@ export async function runImport(
       for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
       s.teamRows += r.rows;
       s.teamsCreated += r.teamsCreated;
+      // A server older than this field answers without it.
+      s.orgTeamRows += r.orgTeamRows ?? 0;
       for (const d of r.days) days.add(d);
     });
   };

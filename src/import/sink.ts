@@ -13,6 +13,12 @@ import {
 export interface ScopeNames {
   org: string | null;
   enterprise: string | null;
+  /**
+   * The directory here holds every enterprise team of the enterprise (sync applied them from the upstream's
+   * directory first): an enterprise row whose slug is none of them is one of its organizations' teams, even one of an
+   * organization not synced, and never makes an enterprise team.
+   */
+  enterpriseTeamsComplete?: boolean;
 }
 
 /** A sink writing straight into the database (import run where the database is). */

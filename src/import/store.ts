@@ -49,7 +49,18 @@ export class ScopeMap {
   orgsCreated = 0;
   enterprisesCreated = 0;
 
-  constructor(private readonly names: { org: string | null; enterprise: string | null }) {}
+  constructor(
+    private readonly names: {
+      org: string | null;
+      enterprise: string | null;
+      enterpriseTeamsComplete?: boolean;
+    },
+  ) {}
+
+  /** Whether the enterprise's teams are all in the directory already (see ScopeNames): no new enterprise team. */
+  get enterpriseTeamsComplete(): boolean {
+    return this.names.enterpriseTeamsComplete === true;
+  }
 
   /** The local id for an upstream scope, or an UnknownScopeError. */
   async resolve(tx: Queryable, kind: "org" | "ent", upstream: string): Promise<number> {
@@ -434,13 +445,48 @@ export async function storeRecords(
 export interface TeamBatchResult {
   rows: number;
   teamsCreated: number;
+  /**
+   * Rows of an enterprise file whose slug is a team of one of the enterprise's organizations: not stored under the
+   * enterprise (the organization's own file places its members), so no enterprise team is made of them.
+   */
+  orgTeamRows: number;
   unplaced: { index: number; reason: string }[];
   days: Set<string>;
 }
 
 /**
+ * Whether an enterprise's slug is one of its organizations' teams, as the directory here knows them: a team of an
+ * organization of the enterprise, or of an organization not linked to any enterprise yet that one of the rows' users
+ * is a member or seat of on the row's day (an import of the enterprise's files before the organizations' links).
+ */
+async function isOrgTeamOf(
+  tx: Queryable,
+  enterprise: number,
+  slug: string,
+  rows: readonly { user: number; day: string }[],
+): Promise<boolean> {
+  const [hit] = await tx.query<{ hit: number }>(
+    `SELECT 1 AS hit FROM teams t JOIN organizations o ON o.id = t.org_id
+     WHERE t.slug = $2 AND (o.enterprise_id = $1 OR (o.enterprise_id IS NULL AND EXISTS (
+       SELECT 1 FROM unnest(string_to_array($3, ',')::int[], string_to_array($4, ',')::date[]) AS x(u, d)
+       JOIN grants g ON g.user_id = x.u
+       WHERE g.scope_kind = 'org' AND g.scope_id = o.id AND g.role IN ('member', 'seat')
+         AND (g.since IS NULL OR g.since <= x.d) AND (g.until IS NULL OR g.until >= x.d))))
+     LIMIT 1`,
+    [enterprise, slug, commaList(rows.map((r) => r.user)), commaList(rows.map((r) => r.day))],
+  );
+  return hit !== undefined;
+}
+
+/**
  * Stores user-teams rows: each places the user in that team for that day (an imported member range), creating the
  * team under the organization (organization files) or the enterprise (enterprise files) when it is new.
+ *
+ * An enterprise's file lists its organizations' teams too (spec/usage-metrics-reports.md, the user-team row). Under an
+ * enterprise a slug goes, in this order: to the enterprise team of that slug when there is one; nowhere when it is a
+ * team of one of the enterprise's organizations (`isOrgTeamOf`: counted in `orgTeamRows`, the organization's file
+ * places the user); else to a new enterprise team, unless the directory holds all the enterprise's teams already
+ * (`ScopeMap.enterpriseTeamsComplete`, as sync says), when the slug can only be an organization's team.
  */
 export async function storeTeamRows(
   db: Db,
@@ -450,13 +496,30 @@ export async function storeTeamRows(
 ): Promise<TeamBatchResult> {
   try {
     return await db.transaction(async (tx) => {
-      const out: TeamBatchResult = { rows: 0, teamsCreated: 0, unplaced: [], days: new Set() };
+      const out: TeamBatchResult = {
+        rows: 0,
+        teamsCreated: 0,
+        orgTeamRows: 0,
+        unplaced: [],
+        days: new Set(),
+      };
       const ids = await users.resolve(
         tx,
         batch.map((r) => r.login),
       );
       const placeOf = await resolveScopes(tx, batch, scopes);
-      const teamIds = new Map<string, number>();
+      // Each enterprise slug's (user, day) pairs of the batch, for the organization-team probe.
+      const entRows = new Map<string, { user: number; day: string }[]>();
+      for (const r of batch) {
+        const local = placeOf.get(`${r.kind}:${r.upstreamId}`)!;
+        if (r.kind !== "ent" || typeof local === "string") continue;
+        const key = `ent:${local}:${r.slug.toLowerCase()}`;
+        const list = entRows.get(key) ?? [];
+        entRows.set(key, list);
+        list.push({ user: ids.get(r.login)!, day: r.day });
+      }
+      // null: an organization's team, not stored under the enterprise.
+      const teamIds = new Map<string, number | null>();
       const ranges = new Map<string, GrantRange>();
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
@@ -475,6 +538,11 @@ export async function storeTeamRows(
             [local, slug],
           );
           if (found) team = found.id;
+          else if (
+            r.kind === "ent" &&
+            (scopes.enterpriseTeamsComplete || (await isOrgTeamOf(tx, local, slug, entRows.get(tkey)!)))
+          )
+            team = null;
           else {
             const [made] = await tx.query<{ id: number }>(
               `INSERT INTO teams (${col}, slug, name) VALUES ($1, $2, $3) RETURNING id`,
@@ -484,6 +552,10 @@ export async function storeTeamRows(
             out.teamsCreated++;
           }
           teamIds.set(tkey, team);
+        }
+        if (team === null) {
+          out.orgTeamRows++;
+          continue;
         }
         addRange(
           ranges,

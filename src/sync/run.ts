@@ -44,6 +44,8 @@ export interface ScopeSummary {
   unavailable: number;
   records: number;
   teamRows: number;
+  /** Enterprise user-team rows taken as its organizations' teams (see storeTeamRows). */
+  orgTeamRows: number;
   splitUserDays: number;
   problems: string[];
   error: string | null;
@@ -144,6 +146,7 @@ export async function runSync(opts: {
         unavailable: 0,
         records: 0,
         teamRows: 0,
+        orgTeamRows: 0,
         splitUserDays: 0,
         problems: [],
         error: null,
@@ -153,16 +156,19 @@ export async function runSync(opts: {
       const base =
         kind === "org" ? `/orgs/${encodeURIComponent(name)}` : `/enterprises/${encodeURIComponent(name)}`;
       const names: ScopeNames =
-        kind === "org" ? { org: name, enterprise: null } : { org: null, enterprise: name };
+        kind === "org"
+          ? { org: name, enterprise: null }
+          : // The directory applied above holds the enterprise's teams as the upstream lists them: any other slug of
+            // its user-teams file is an organization's team (of an organization this run may not sync).
+            { org: null, enterprise: name, enterpriseTeamsComplete: true };
       const sink = target.sink(names);
       try {
         for (const day of daysToSync(today, opts.days, synced)) {
           const files: string[] = [];
           let available = true;
-          // An enterprise's user-teams rows name its organizations' teams too; imported under the enterprise they would
-          // become enterprise teams of those names, so its teams come from the directory (enterprise teams) and the
-          // organizations' own user-teams files.
-          const reports = kind === "org" ? ["users-1-day", "user-teams-1-day"] : ["users-1-day"];
+          // An enterprise's user-teams rows name its organizations' teams too: the import takes those as the
+          // organizations' (the directory, applied above, knows them) and stores only its enterprise teams' rows.
+          const reports = ["users-1-day", "user-teams-1-day"];
           for (const report of reports) {
             const res = await up.get<{ download_links: string[] } | null>(
               `${base}/copilot/metrics/reports/${report}`,
@@ -189,6 +195,7 @@ export async function runSync(opts: {
           if (r) {
             s.records += r.records;
             s.teamRows += r.teamRows;
+            s.orgTeamRows += r.orgTeamRows;
             s.splitUserDays += r.splitUserDays;
             for (const d of r.days) changed.add(d);
             for (const p of r.problems) if (s.problems.length < 20) s.problems.push(`${day}: ${p.reason}`);
@@ -222,7 +229,7 @@ export function describeSync(s: SyncSummary, where: string): string {
   const lines = [`Synced from ${s.api} into ${where}:`];
   for (const x of s.scopes) {
     lines.push(
-      `  ${x.scope}: ${x.members} members, ${x.teams} teams, ${x.seats} seats; ${x.days} days synced (${x.records} user-day records, ${x.teamRows} user-team rows)` +
+      `  ${x.scope}: ${x.members} members, ${x.teams} teams, ${x.seats} seats; ${x.days} days synced (${x.records} user-day records, ${x.teamRows} user-team rows${x.orgTeamRows > 0 ? `, ${x.orgTeamRows} taken as organization teams` : ""})` +
         (x.unavailable > 0 ? `; ${x.unavailable} days not offered upstream` : "") +
         (x.splitUserDays > 0
           ? `; ${x.splitUserDays} user-days used several IDEs (estimated editor split)`

@@ -15,6 +15,7 @@ const summary: SyncSummary = {
       unavailable: 0,
       records: 31,
       teamRows: 40,
+      orgTeamRows: 0,
       splitUserDays: 0,
       problems: [],
       error: null,
