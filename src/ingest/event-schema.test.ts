@@ -170,11 +170,13 @@ describe("the event schema and validateEvent agree", () => {
 });
 
 // Type-level: the wire type of each event type (Static of the schema) names the fields of its validated shape,
-// snake_case → camelCase, besides `timestamp` (which becomes `day` and `at`) and the internal `countsOnly`.
+// snake_case → camelCase, besides `timestamp` (which becomes `day` and `at`), the internal `countsOnly`, and
+// `model` of activity and agent sessions (checked, as on every event, but not counted by anything).
 type Camel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
 type Wire<T> = Extract<EventInput, { type: T }>;
 type Hand<T> = Extract<TelemetryEvent, { type: T }>;
-type WireKeys<T> = Exclude<Camel<keyof Wire<T> & string>, "timestamp">;
+type Unkept<T> = T extends "activity" | "agent.session" ? "model" : never;
+type WireKeys<T> = Exclude<Camel<keyof Wire<T> & string>, "timestamp" | Unkept<T>>;
 type HandKeys<T> = Exclude<keyof Hand<T> & string, "day" | "at" | "countsOnly">;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type AllAgree = { [T in EventInput["type"]]: Same<WireKeys<T>, HandKeys<T>> };

@@ -19,7 +19,7 @@ import { MAX_LINES, MAX_TOKENS } from "./validate.js";
 function orNull<T extends TSchema>(schema: T) {
   const s = schema as unknown as Record<string, unknown>;
   const type = s.type as string;
-  const nullable = { ...s, type: [type, "null"] };
+  const nullable: Record<string, unknown> = { ...s, type: [type, "null"] };
   if (Array.isArray(s.enum)) nullable.enum = [...s.enum, null];
   return Type.Optional(Type.Unsafe<Static<T> | null>(nullable));
 }
