@@ -10,12 +10,12 @@
  */
 import { execSync } from "node:child_process";
 import type { ValidateFunction } from "ajv";
+import type { TelemetryEvent } from "../src/ingest/event.js";
 import { EventSchema } from "../src/ingest/event-schema.js";
 import { validateEvent } from "../src/ingest/validate.js";
-import type { TelemetryEvent } from "../src/ingest/event.js";
 import { compile } from "../src/schemas/ajv.js";
-import { parseRfc3339 } from "../src/util/time.js";
 import { buildWorld, Rng, simulate } from "../src/simulate/index.js";
+import { parseRfc3339 } from "../src/util/time.js";
 
 const quick = process.argv.includes("--quick");
 const TODAY = "2026-11-20";

@@ -57,9 +57,22 @@ const FULL: Record<string, Record<string, unknown>> = {
   "chat.copied": { ...MINIMAL["chat.copied"], mode: "inline", language: "go", lines: 0, ...ide },
   "pull_request.summarized": { ...MINIMAL["pull_request.summarized"], model: "acme-pr-model" },
   activity: { ...MINIMAL.activity, engaged: true, feature: "code review ✓" },
-  "chat.code_generated": { ...MINIMAL["chat.code_generated"], mode: "edit", language: "c++", lines: 12, ...ide },
+  "chat.code_generated": {
+    ...MINIMAL["chat.code_generated"],
+    mode: "edit",
+    language: "c++",
+    lines: 12,
+    ...ide,
+  },
   "agent.edit": { ...MINIMAL["agent.edit"], language: "rust", lines_added: 5, lines_deleted: 2, ...ide },
-  "cli.session": { type: "cli.session", prompts: 3, requests: 9, prompt_tokens: 1e9, output_tokens: 0, cli_version: "0.0.330" },
+  "cli.session": {
+    type: "cli.session",
+    prompts: 3,
+    requests: 9,
+    prompt_tokens: 1e9,
+    output_tokens: 0,
+    cli_version: "0.0.330",
+  },
   "agent.session": { ...MINIMAL["agent.session"], prompts: 4, model: "claude-sonnet-4" },
 };
 const REQUIRED: Record<string, string[]> = {
@@ -76,7 +89,8 @@ const REQUIRED: Record<string, string[]> = {
   "cli.session": [],
   "agent.session": ["agent_id", "agent_name"],
 };
-const without = (o: Record<string, unknown>, k: string) => Object.fromEntries(Object.entries(o).filter(([f]) => f !== k));
+const without = (o: Record<string, unknown>, k: string) =>
+  Object.fromEntries(Object.entries(o).filter(([f]) => f !== k));
 /** Wrong values: wrong types, out of range, bad formats, control characters, too long. */
 const WRONG: unknown[] = [
   null,
@@ -139,16 +153,25 @@ describe("the event schema and validateEvent agree", () => {
     agree({ ...at, ...FULL.activity, feature: "😀".repeat(33) }, false);
     agree({ ...at, ...FULL["agent.session"], agent_name: "é".repeat(128) }, true);
     agree({ ...at, ...FULL["agent.session"], agent_name: "\u007f" }, false);
-    for (const timestamp of ["2026-11-22T23:59:60Z", "2026-11-22t09:15:02.123456789+05:30", "2026-11-22 09:15:02Z"])
+    for (const timestamp of [
+      "2026-11-22T23:59:60Z",
+      "2026-11-22t09:15:02.123456789+05:30",
+      "2026-11-22 09:15:02Z",
+    ])
       agree({ ...at, ...FULL.activity, timestamp });
-    for (const user of ["mona-lisa", "x".repeat(39), "x".repeat(40), "mona_lisa"]) agree({ ...at, ...FULL.activity, user });
+    for (const user of ["mona-lisa", "x".repeat(39), "x".repeat(40), "mona_lisa"])
+      agree({ ...at, ...FULL.activity, user });
     for (const repository of ["o/.x", "o/.", "o/a..b", "o/a/b", "-/x", "o/"])
       agree({ ...at, ...FULL["pull_request.summarized"], repository });
     // A github.com prompt does not read IDE fields: a wrong mode there is an ignored extra field.
     agree({ ...at, ...FULL["chat.prompted dotcom"], mode: "bogus", language: 7 }, true);
   });
   it("agrees on generated events, good and broken", () => {
-    const time = { users: ["mona", "hubot"], fromMs: Date.parse("2026-01-01"), toMs: Date.parse("2026-12-31") };
+    const time = {
+      users: ["mona", "hubot"],
+      fromMs: Date.parse("2026-01-01"),
+      toMs: Date.parse("2026-12-31"),
+    };
     const good = validEventArb(time);
     fc.assert(
       fc.property(good, (e) => agree(e, true)),

@@ -12,7 +12,7 @@
  */
 import { type Static, type TSchema, Type } from "typebox";
 import { LOGIN_PATTERN, NAME_PATTERN, REPOSITORY_PATTERN, Timestamp } from "../schemas/common.js";
-import { CHAT_MODES, EVENT_TYPES } from "./event.js";
+import { CHAT_MODES, type EVENT_TYPES } from "./event.js";
 import { MAX_LINES, MAX_TOKENS } from "./validate.js";
 
 /** An optional field's value: the schema, or null (absent). One type list, so ajv reports one error. */
