@@ -2,9 +2,10 @@
  * The ingest hot path's validator, hand-written on purpose (issue 13: "keep it only with a benchmark that shows
  * it"). The contract is written once as a TypeBox schema (event-schema.ts); event-schema.test.ts holds this code to
  * accepting exactly what that schema accepts. `bench/validate.ts` (BENCHMARKS.md "Event validation"; 2026-12-02,
- * 137,635 simulated events, 1 in 20 broken, load average 7–9 on 2 cores) measured, against this code's
- * events/s: the schema compiled by pilotlogAjv (allErrors) 0.47, with allErrors off 0.99, as a `oneOf` with ajv's
- * discriminator 1.20 for the yes/no alone, but 0.63 once the accepted event is normalised and the clock rules
+ * 137,635 simulated events, 1 in 20 broken, load average 7–9 on 2 cores, three runs) measured, against this code's
+ * events/s: the schema compiled by pilotlogAjv (allErrors) 0.39–0.47, with allErrors off 0.84–0.99, as a `oneOf`
+ * with ajv's discriminator 1.20–1.29 for the yes/no alone, but 0.55–0.67 once the accepted event is normalised and
+ * the clock rules
  * applied, which a switch must still do (and then write this file's messages from ajv's errors). So the checks
  * stay here: one pass reads each field once, checks it and builds the normalised event.
  */
