@@ -5,9 +5,8 @@
  * 137,635 simulated events, 1 in 20 broken, load average 7–9 on 2 cores, three runs) measured, against this code's
  * events/s: the schema compiled by pilotlogAjv (allErrors) 0.39–0.47, with allErrors off 0.84–0.99, as a `oneOf`
  * with ajv's discriminator 1.20–1.29 for the yes/no alone, but 0.55–0.67 once the accepted event is normalised and
- * the clock rules
- * applied, which a switch must still do (and then write this file's messages from ajv's errors). So the checks
- * stay here: one pass reads each field once, checks it and builds the normalised event.
+ * the clock rules applied, which a switch must still do (and then write this file's messages from ajv's errors).
+ * So the checks stay here: one pass reads each field once, checks it and builds the normalised event.
  */
 import { LOGIN_RE, NAME_RE, REPOSITORY_RE } from "../schemas/common.js";
 import { parseRfc3339 } from "../util/time.js";
