@@ -98,20 +98,6 @@ function normalise(o: O): TelemetryEvent | null {
   };
   switch (o.type) {
     case "completion.suggested":
-      return {
-        id,
-        day,
-        at,
-        user,
-        type: o.type,
-        editor,
-        language: o.language as string,
-        model,
-        lines: o.lines as number,
-        editorVersion: v.editorVersion,
-        plugin: v.plugin,
-        pluginVersion: v.pluginVersion,
-      };
     case "completion.accepted":
       return {
         id,
@@ -123,11 +109,11 @@ function normalise(o: O): TelemetryEvent | null {
         language: o.language as string,
         model,
         lines: o.lines as number,
-        partial: (o.partial ?? false) as boolean,
+        partial: o.type === "completion.accepted" ? ((o.partial ?? false) as boolean) : undefined,
         editorVersion: v.editorVersion,
         plugin: v.plugin,
         pluginVersion: v.pluginVersion,
-      };
+      } as TelemetryEvent;
     case "chat.prompted":
       return o.surface === "ide"
         ? {
@@ -157,49 +143,6 @@ function normalise(o: O): TelemetryEvent | null {
           };
     case "chat.inserted":
     case "chat.copied":
-      return {
-        id,
-        day,
-        at,
-        user,
-        type: o.type,
-        editor,
-        model,
-        mode: str(o.mode) as never,
-        language: str(o.language),
-        lines: (o.lines ?? undefined) as number | undefined,
-        editorVersion: v.editorVersion,
-        plugin: v.plugin,
-        pluginVersion: v.pluginVersion,
-      };
-    case "pull_request.summarized":
-      return { id, day, at, user, type: o.type, repository: o.repository as string, model };
-    case "activity":
-      return {
-        id,
-        day,
-        at,
-        user,
-        type: o.type,
-        engaged: (o.engaged ?? false) as boolean,
-        feature: (o.feature ?? null) as string | null,
-      };
-    case "chat.code_generated":
-      return {
-        id,
-        day,
-        at,
-        user,
-        type: o.type,
-        editor,
-        model,
-        mode: str(o.mode) as never,
-        language: str(o.language),
-        lines: num(o.lines),
-        editorVersion: v.editorVersion,
-        plugin: v.plugin,
-        pluginVersion: v.pluginVersion,
-      };
     case "agent.edit":
       return {
         id,
