@@ -8,6 +8,7 @@ const BENCHES = [
   "bench/rollup.ts",
   "bench/apply.ts",
   "bench/ingest.ts",
+  "bench/validate.ts",
   "bench/otlp.ts",
   "bench/serve.ts",
   "bench/memory.ts",
