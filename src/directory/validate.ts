@@ -66,6 +66,15 @@ function pathText(parts: readonly string[]): string {
   return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
+/** A path text with one more part: `organizations[0]` + `login` → `organizations[0].login`; as pathText does. */
+function appendPart(head: string, part: string): string {
+  if (/^\d+$/.test(part)) return `${head}[${part}]`;
+  return head === "" ? part : `${head}.${part}`;
+}
+
+/** One JSON pointer segment, unescaped. */
+const unescapePart = (p: string) => (p.includes("~") ? p.replace(/~1/g, "/").replace(/~0/g, "~") : p);
+
 type SchemaNode = {
   "x-error"?: ErrorNote;
   else?: SchemaNode;
@@ -123,6 +132,8 @@ export class Checker {
   private readonly broken = new Set<string>();
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
+  /** Path texts of the parents of failing values: a mass of errors in one list converts its pointer once. */
+  private readonly pathCache = new Map<string, string>();
   private readonly pendingRefs: {
     path: string;
     kind: "enterprise" | "organization" | "owner";
@@ -138,26 +149,48 @@ export class Checker {
     this.issues.push({ file: this.file, path, reason });
   }
 
+  /** The path text of a JSON pointer's parent (`/organizations/0/members/5` → `organizations[0].members`), cached. */
+  private parentPath(pointer: string): string {
+    let head = this.pathCache.get(pointer);
+    if (head === undefined) {
+      head = pointer === "" ? "" : pathText(pointerParts(pointer));
+      this.pathCache.set(pointer, head);
+    }
+    return head;
+  }
+
+  /** The path text of a JSON pointer, with `extra` parts after it (already unescaped). */
+  private pathOf(pointer: string, ...extra: string[]): string {
+    let path: string;
+    if (pointer === "") path = "";
+    else {
+      const cut = pointer.lastIndexOf("/");
+      path = appendPart(this.parentPath(pointer.slice(0, cut)), unescapePart(pointer.slice(cut + 1)));
+    }
+    for (const part of extra) path = appendPart(path, part);
+    return path === "" ? "(root)" : path;
+  }
+
   /** Turns ajv's errors into the file's messages, one per place, and remembers which values are unusable. */
   private schemaIssues(errors: readonly ErrorObject[]): void {
     const seen = new Set<string>();
-    const add = (parts: string[], reason: string) => {
-      const path = pathText(parts);
-      if (seen.has(`${path}\u0000${reason}`)) return;
-      seen.add(`${path}\u0000${reason}`);
+    const add = (path: string, reason: string) => {
+      const key = `${path}\u0000${reason}`;
+      if (seen.has(key)) return;
+      seen.add(key);
       this.fail(path, reason);
     };
     for (const e of errors) {
-      const parts = pointerParts(e.instancePath);
-      const node = e.parentSchema as SchemaNode | undefined;
+      // The failed `if` of a nullable or string-or-mapping node comes with the error of its branch: skip it first.
       if (e.keyword === "if" || e.keyword === "propertyNames") continue;
+      const node = e.parentSchema as SchemaNode | undefined;
       if (e.keyword === "additionalProperties") {
         const key = String(e.params.additionalProperty);
         const allowed = Object.keys(node?.properties ?? {});
         // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
         const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
         add(
-          parts.length === 0 ? [`(root).${keyText(key)}`] : [...parts, keyText(key)],
+          e.instancePath === "" ? `(root).${keyText(key)}` : this.pathOf(e.instancePath, keyText(key)),
           `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
         );
         continue;
@@ -167,133 +200,144 @@ export class Checker {
         const child = node?.properties?.[field];
         const note = noteOf(child);
         this.broken.add(`${e.instancePath}/${field}`);
-        add([...parts, field], note ? reasonOf(note, undefined, child!) : `"${field}" is required`);
+        add(
+          this.pathOf(e.instancePath, field),
+          note ? reasonOf(note, undefined, child!) : `"${field}" is required`,
+        );
         continue;
       }
       const note = node?.["x-error"];
       if (e.propertyName !== undefined) {
         this.broken.add(e.instancePath);
-        add([...parts, keyText(e.propertyName)], reasonOf({ kind: "permission" }, e.propertyName, {}));
+        add(
+          this.pathOf(e.instancePath, keyText(e.propertyName)),
+          reasonOf({ kind: "permission" }, e.propertyName, {}),
+        );
         continue;
       }
       this.broken.add(e.instancePath);
-      add(parts, note ? reasonOf(note, e.data, node!) : `${show(e.data)} ${e.message ?? "is invalid"}`);
+      add(
+        this.pathOf(e.instancePath),
+        note ? reasonOf(note, e.data, node!) : `${show(e.data)} ${e.message ?? "is invalid"}`,
+      );
     }
   }
 
-  /** Whether the value at these path parts passed the schema (its parents are checked by the caller). */
-  private ok(...parts: (string | number)[]): boolean {
-    // A valid file (the usual case) builds no pointers.
-    if (this.broken.size === 0) return true;
-    return !this.broken.has(parts.length === 0 ? "" : `/${parts.join("/")}`);
+  /** Whether the value at this JSON pointer passed the schema (its parents are checked by the caller). */
+  private ok(pointer: string): boolean {
+    // A valid file (the usual case) looks nothing up.
+    return this.broken.size === 0 || !this.broken.has(pointer);
   }
 
-  /** The items of a list that passed the schema, with their index; nothing when the list itself did not. */
-  private items<T>(v: T[] | null | undefined, ...at: (string | number)[]): [T, number][] {
-    if (!Array.isArray(v) || !this.ok(...at)) return [];
-    return v.map((x, i) => [x, i] as [T, number]).filter(([, i]) => this.ok(...at, i));
+  /**
+   * Calls `fn` with each item of a list that passed the schema, and its index; with none when the list itself did
+   * not. Pointers are built only when something failed.
+   */
+  private each<T>(v: T[] | null | undefined, at: string, fn: (item: T, i: number) => void): void {
+    if (!Array.isArray(v) || !this.ok(at)) return;
+    const check = this.broken.size > 0;
+    for (let i = 0; i < v.length; i++) if (!check || !this.broken.has(`${at}/${i}`)) fn(v[i] as T, i);
   }
 
-  /** A field's value when it passed the schema, else undefined. */
-  private field<T>(v: T, ...at: (string | number)[]): T | undefined {
-    return this.ok(...at) ? v : undefined;
+  /** A field's value (`key` of the mapping at pointer `at`) when it passed the schema, else undefined. */
+  private field<T>(v: T, at: string, key: string): T | undefined {
+    return this.broken.size === 0 || !this.broken.has(`${at}/${key}`) ? v : undefined;
   }
 
-  private grants(v: GrantInput[] | null | undefined, at: (string | number)[]): Grant[] {
+  private grants(v: GrantInput[] | null | undefined, at: string): Grant[] {
     const out: Grant[] = [];
-    for (const [item, i] of this.items(v, ...at)) {
+    this.each(v, at, (item, i) => {
       if (typeof item === "string") {
         out.push({ login: item, since: null, until: null });
-        continue;
+        return;
       }
-      const login = this.field(item.login, ...at, i, "login");
-      const team = this.field(item.assigning_team, ...at, i, "assigning_team");
-      const since = this.field(item.since, ...at, i, "since") ?? null;
-      const until = this.field(item.until, ...at, i, "until") ?? null;
+      const here = `${at}/${i}`;
+      const login = this.field(item.login, here, "login");
+      const team = this.field(item.assigning_team, here, "assigning_team");
+      const since = this.field(item.since, here, "since") ?? null;
+      const until = this.field(item.until, here, "until") ?? null;
       if (since && until && until < since)
         this.fail(
-          pathText([...at, i, "until"].map(String)),
+          this.pathOf(here, "until"),
           `${until} is before since ${since}: until must be on or after since`,
         );
       if (login) out.push({ login, since, until, ...(team ? { assigningTeam: team.toLowerCase() } : {}) });
-    }
+    });
     return out;
   }
 
-  private teams(v: TeamInput[] | null | undefined, at: (string | number)[]): TeamSpec[] {
+  private teams(v: TeamInput[] | null | undefined, at: string): TeamSpec[] {
     const seen = new Set<string>();
     const out: TeamSpec[] = [];
-    for (const [o, i] of this.items(v, ...at)) {
-      const slug = this.field(o.slug, ...at, i, "slug");
-      if (!slug) continue;
+    this.each(v, at, (o, i) => {
+      const here = `${at}/${i}`;
+      const slug = this.field(o.slug, here, "slug");
+      if (!slug) return;
       if (seen.has(slug.toLowerCase()))
-        this.fail(
-          pathText([...at, i, "slug"].map(String)),
-          `team "${slug}" appears twice here: merge the two entries`,
-        );
+        this.fail(this.pathOf(here, "slug"), `team "${slug}" appears twice here: merge the two entries`);
       seen.add(slug.toLowerCase());
       out.push({
         slug: slug.toLowerCase(),
-        name: this.field(o.name, ...at, i, "name") ?? slug,
-        members: this.grants(o.members, [...at, i, "members"]),
+        name: this.field(o.name, here, "name") ?? slug,
+        members: this.grants(o.members, `${here}/members`),
       });
-    }
+    });
     return out;
   }
 
   private enterprise(o: EnterpriseInput, i: number): EnterpriseSpec | null {
-    const at = ["enterprises", i] as const;
-    const p = pathText(at.map(String));
-    const slug = this.field(o.slug, ...at, "slug");
+    const at = `/enterprises/${i}`;
+    const p = `enterprises[${i}]`;
+    const slug = this.field(o.slug, at, "slug");
     if (slug && this.enterprises.has(slug.toLowerCase()))
       this.fail(`${p}.slug`, `enterprise "${slug}" appears twice: merge the two entries`);
     if (slug) this.enterprises.add(slug.toLowerCase());
     const spec: EnterpriseSpec = {
       slug: (slug ?? "").toLowerCase(),
-      name: this.field(o.name, ...at, "name") ?? slug ?? "",
-      policy: this.field(o.copilot_metrics_policy, ...at, "copilot_metrics_policy") ?? "no_policy",
-      owners: this.grants(o.owners, [...at, "owners"]),
-      billingManagers: this.grants(o.billing_managers, [...at, "billing_managers"]),
-      seats: this.grants(o.seats, [...at, "seats"]),
-      members: this.grants(o.members, [...at, "members"]),
-      teams: this.teams(o.teams, [...at, "teams"]),
+      name: this.field(o.name, at, "name") ?? slug ?? "",
+      policy: this.field(o.copilot_metrics_policy, at, "copilot_metrics_policy") ?? "no_policy",
+      owners: this.grants(o.owners, `${at}/owners`),
+      billingManagers: this.grants(o.billing_managers, `${at}/billing_managers`),
+      seats: this.grants(o.seats, `${at}/seats`),
+      members: this.grants(o.members, `${at}/members`),
+      teams: this.teams(o.teams, `${at}/teams`),
     };
     return slug ? spec : null;
   }
 
   private organization(o: OrganizationInput, i: number): OrgSpec | null {
-    const at = ["organizations", i] as const;
-    const p = pathText(at.map(String));
-    const login = this.field(o.login, ...at, "login");
+    const at = `/organizations/${i}`;
+    const p = `organizations[${i}]`;
+    const login = this.field(o.login, at, "login");
     if (login && this.orgs.has(login.toLowerCase()))
       this.fail(
         `${p}.login`,
         `organization "${login}" appears twice (logins are case-insensitive): merge the two entries`,
       );
     if (login) this.orgs.add(login.toLowerCase());
-    const enterprise = this.field(o.enterprise, ...at, "enterprise")?.toLowerCase() ?? null;
+    const enterprise = this.field(o.enterprise, at, "enterprise")?.toLowerCase() ?? null;
     if (enterprise) this.pendingRefs.push({ path: `${p}.enterprise`, kind: "enterprise", name: enterprise });
     const spec: OrgSpec = {
       login: login ?? "",
-      name: this.field(o.name, ...at, "name") ?? login ?? "",
+      name: this.field(o.name, at, "name") ?? login ?? "",
       enterprise,
-      policy: this.field(o.copilot_metrics_policy, ...at, "copilot_metrics_policy") ?? "enabled",
-      owners: this.grants(o.owners, [...at, "owners"]),
-      members: this.grants(o.members, [...at, "members"]),
-      seats: this.grants(o.seats, [...at, "seats"]),
-      teams: this.teams(o.teams, [...at, "teams"]),
+      policy: this.field(o.copilot_metrics_policy, at, "copilot_metrics_policy") ?? "enabled",
+      owners: this.grants(o.owners, `${at}/owners`),
+      members: this.grants(o.members, `${at}/members`),
+      seats: this.grants(o.seats, `${at}/seats`),
+      teams: this.teams(o.teams, `${at}/teams`),
     };
     this.teamMembersOutside(spec, p);
     const teamSlugs = new Set(spec.teams.map((t) => t.slug));
-    for (const [g, s] of this.items(o.seats, ...at, "seats")) {
+    this.each(o.seats, `${at}/seats`, (g, s) => {
       const team =
-        typeof g === "string" ? undefined : this.field(g.assigning_team, ...at, "seats", s, "assigning_team");
+        typeof g === "string" ? undefined : this.field(g.assigning_team, `${at}/seats/${s}`, "assigning_team");
       if (team && !teamSlugs.has(team.toLowerCase()))
         this.fail(
           `${p}.seats[${s}].assigning_team`,
           `no team "${team.toLowerCase()}" in this organization's teams: add it under teams`,
         );
-    }
+    });
     return login ? spec : null;
   }
 
@@ -318,9 +362,9 @@ export class Checker {
   }
 
   private user(o: UserInput, i: number, seen: Set<string>, emailsSeen: Map<string, string>): UserSpec | null {
-    const at = ["users", i] as const;
-    const p = pathText(at.map(String));
-    const login = this.field(o.login, ...at, "login");
+    const at = `/users/${i}`;
+    const p = `users[${i}]`;
+    const login = this.field(o.login, at, "login");
     if (login && seen.has(login.toLowerCase()))
       this.fail(
         `${p}.login`,
@@ -328,7 +372,7 @@ export class Checker {
       );
     if (login) seen.add(login.toLowerCase());
     const emails: string[] = [];
-    for (const [e, j] of this.items(o.emails, ...at, "emails")) {
+    this.each(o.emails, `${at}/emails`, (e, j) => {
       const lower = e.toLowerCase();
       const owner = emailsSeen.get(lower);
       if (owner !== undefined) {
@@ -336,49 +380,50 @@ export class Checker {
           `${p}.emails[${j}]`,
           `${e} is listed for ${owner} already (e-mails are case-insensitive): an address belongs to one user`,
         );
-        continue;
+        return;
       }
       if (login) emailsSeen.set(lower, login);
       emails.push(lower);
-    }
+    });
     return login ? { login, telemetry: o.telemetry !== false, emails } : null;
   }
 
   private model(o: CustomModelInput, i: number, seen: Set<string>): CustomModelSpec | null {
-    const at = ["custom_models", i] as const;
-    const p = pathText(at.map(String));
-    const name = this.field(o.name, ...at, "name");
+    const at = `/custom_models/${i}`;
+    const p = `custom_models[${i}]`;
+    const name = this.field(o.name, at, "name");
     if (name === undefined) return null;
     if (seen.has(name)) this.fail(`${p}.name`, `custom model "${name}" appears twice: merge the two entries`);
     seen.add(name);
-    const owner = this.field(o.owner, ...at, "owner") ?? null;
+    const owner = this.field(o.owner, at, "owner") ?? null;
     if (owner) this.pendingRefs.push({ path: `${p}.owner`, kind: "owner", name: owner.toLowerCase() });
-    return { name, trainingDate: this.field(o.training_date, ...at, "training_date") ?? null, owner };
+    return { name, trainingDate: this.field(o.training_date, at, "training_date") ?? null, owner };
   }
 
   /** The fields a token of its kind has (spec/directory-file.md), checked once the schema has passed. */
   private token(o: TokenInput, i: number, seen: Set<string>): TokenSpec | null {
-    const at = ["tokens", i] as const;
-    const p = pathText(at.map(String));
-    const secret = this.field(o.token, ...at, "token");
+    const at = `/tokens/${i}`;
+    const p = `tokens[${i}]`;
+    const secret = this.field(o.token, at, "token");
     if (secret !== undefined && seen.has(secret))
       this.fail(`${p}.token`, "this secret is used twice: every token needs its own");
     if (secret !== undefined) seen.add(secret);
-    const kind: TokenKind | undefined = this.field(o.kind, ...at, "kind");
+    const kind: TokenKind | undefined = this.field(o.kind, at, "kind");
     if (kind === undefined) return null;
     const personal = PERSONAL_KINDS.includes(kind);
     const orgBound = ORG_BOUND_KINDS.includes(kind);
     let user: string | null = null;
     if (personal && o.user === undefined)
       this.fail(`${p}.user`, `a ${kind} token needs the login of the user it acts for`);
-    else if (personal) user = this.field(o.user, ...at, "user") ?? null;
+    else if (personal) user = this.field(o.user, at, "user") ?? null;
     else if (o.user !== undefined) this.fail(`${p}.user`, `a ${kind} token acts for no user: remove "user"`);
     if (o.scopes !== undefined && !SCOPED_KINDS.includes(kind))
       this.fail(
         `${p}.scopes`,
         `only classic and oauth tokens have scopes; a ${kind} token has ${orgBound ? "permissions" : "none"}`,
       );
-    const scopes = this.items(o.scopes, ...at, "scopes").map(([s]) => s);
+    const scopes: string[] = [];
+    this.each(o.scopes, `${at}/scopes`, (x) => scopes.push(x));
     let resourceOwner: string | null = null;
     if (orgBound) {
       if (o.resource_owner === undefined)
@@ -386,7 +431,7 @@ export class Checker {
           `${p}.resource_owner`,
           `a ${kind} token acts on one organization: name it in resource_owner`,
         );
-      else resourceOwner = this.field(o.resource_owner, ...at, "resource_owner") ?? null;
+      else resourceOwner = this.field(o.resource_owner, at, "resource_owner") ?? null;
       if (resourceOwner)
         this.pendingRefs.push({
           path: `${p}.resource_owner`,
@@ -405,9 +450,9 @@ export class Checker {
           `${p}.permissions`,
           "only fine_grained, app_user and app_installation tokens have permissions; classic and oauth tokens have scopes",
         );
-      else permissions = { ...(this.field(o.permissions, ...at, "permissions") ?? {}) };
+      else permissions = { ...(this.field(o.permissions, at, "permissions") ?? {}) };
     }
-    const expires = this.field(o.expires_at, ...at, "expires_at");
+    const expires = this.field(o.expires_at, at, "expires_at");
     const expiresAt = expires ? parseRfc3339(expires)!.toISOString() : null;
     return secret !== undefined
       ? { token: secret, user, kind, scopes, resourceOwner, permissions, expiresAt }
@@ -425,16 +470,20 @@ export class Checker {
     };
     if (raw === null || raw === undefined) return empty;
     if (!validateFile(raw)) this.schemaIssues(validateFile.errors ?? []);
-    if (!this.ok()) return empty;
+    if (!this.ok("")) return empty;
     const o = raw as import("./schema.js").DirectoryFileInput;
     const models = new Set<string>();
     const secrets = new Set<string>();
     const users = new Set<string>();
     const emails = new Map<string, string>();
-    const each = <I, T>(v: I[] | null | undefined, key: string, fn: (item: I, i: number) => T | null): T[] =>
-      this.items(v, key)
-        .map(([item, i]) => fn(item, i))
-        .filter((x): x is T => x !== null);
+    const each = <I, T>(v: I[] | null | undefined, key: string, fn: (item: I, i: number) => T | null): T[] => {
+      const out: T[] = [];
+      this.each(v, `/${key}`, (item, i) => {
+        const x = fn(item, i);
+        if (x !== null) out.push(x);
+      });
+      return out;
+    };
     const file: DirectoryFile = {
       enterprises: each(o.enterprises, "enterprises", (x, i) => this.enterprise(x, i)),
       organizations: each(o.organizations, "organizations", (x, i) => this.organization(x, i)),
