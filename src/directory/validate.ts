@@ -128,8 +128,12 @@ export class Checker {
   readonly issues: DirectoryIssue[] = [];
   /** What is valid but probably a mistake (a team member outside the team's organization); `--strict` refuses it. */
   readonly warnings: DirectoryIssue[] = [];
-  /** JSON pointers of values that failed the schema: the model is built around them. */
-  private readonly broken = new Set<string>();
+  /**
+   * Values that failed the schema, by the JSON pointer of their parent, then their key (an index as a number): the
+   * model is built around them, and a list looks its broken items up without building a pointer per item.
+   */
+  private readonly broken = new Map<string, Set<string | number>>();
+  private rootBroken = false;
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
   /** Path texts of the parents of failing values: a mass of errors in one list converts its pointer once. */
@@ -173,11 +177,13 @@ export class Checker {
 
   /** Turns ajv's errors into the file's messages, one per place, and remembers which values are unusable. */
   private schemaIssues(errors: readonly ErrorObject[]): void {
-    const seen = new Set<string>();
+    // The reasons given at each path, to give each once (keyed by the path: no key text is built per error).
+    const seen = new Map<string, string | string[]>();
     const add = (path: string, reason: string) => {
-      const key = `${path}\u0000${reason}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+      const had = seen.get(path);
+      if (had === undefined) seen.set(path, reason);
+      else if (had === reason || (Array.isArray(had) && had.includes(reason))) return;
+      else seen.set(path, Array.isArray(had) ? [...had, reason] : [had, reason]);
       this.fail(path, reason);
     };
     for (const e of errors) {
@@ -199,7 +205,7 @@ export class Checker {
         const field = String(e.params.missingProperty);
         const child = node?.properties?.[field];
         const note = noteOf(child);
-        this.broken.add(`${e.instancePath}/${field}`);
+        this.markBroken(e.instancePath, field);
         add(
           this.pathOf(e.instancePath, field),
           note ? reasonOf(note, undefined, child!) : `"${field}" is required`,
@@ -208,14 +214,14 @@ export class Checker {
       }
       const note = node?.["x-error"];
       if (e.propertyName !== undefined) {
-        this.broken.add(e.instancePath);
+        this.markBroken(e.instancePath);
         add(
           this.pathOf(e.instancePath, keyText(e.propertyName)),
           reasonOf({ kind: "permission" }, e.propertyName, {}),
         );
         continue;
       }
-      this.broken.add(e.instancePath);
+      this.markBroken(e.instancePath);
       add(
         this.pathOf(e.instancePath),
         note ? reasonOf(note, e.data, node!) : `${show(e.data)} ${e.message ?? "is invalid"}`,
@@ -223,10 +229,33 @@ export class Checker {
     }
   }
 
+  /** Remembers that the value at a JSON pointer (or its child `key`) failed the schema. */
+  private markBroken(pointer: string, key?: string): void {
+    let parent = pointer;
+    let last = key;
+    if (last === undefined) {
+      if (pointer === "") {
+        this.rootBroken = true;
+        return;
+      }
+      const cut = pointer.lastIndexOf("/");
+      parent = pointer.slice(0, cut);
+      last = unescapePart(pointer.slice(cut + 1));
+    }
+    let keys = this.broken.get(parent);
+    if (keys === undefined) this.broken.set(parent, (keys = new Set()));
+    keys.add(/^(0|[1-9]\d*)$/.test(last) ? Number(last) : last);
+    // A failed index is looked up by number by each(); a failed field by name by field() and ok().
+    keys.add(last);
+  }
+
   /** Whether the value at this JSON pointer passed the schema (its parents are checked by the caller). */
   private ok(pointer: string): boolean {
     // A valid file (the usual case) looks nothing up.
-    return this.broken.size === 0 || !this.broken.has(pointer);
+    if (this.broken.size === 0 && !this.rootBroken) return true;
+    if (pointer === "") return !this.rootBroken;
+    const cut = pointer.lastIndexOf("/");
+    return !this.broken.get(pointer.slice(0, cut))?.has(pointer.slice(cut + 1));
   }
 
   /**
@@ -235,13 +264,13 @@ export class Checker {
    */
   private each<T>(v: T[] | null | undefined, at: string, fn: (item: T, i: number) => void): void {
     if (!Array.isArray(v) || !this.ok(at)) return;
-    const check = this.broken.size > 0;
-    for (let i = 0; i < v.length; i++) if (!check || !this.broken.has(`${at}/${i}`)) fn(v[i] as T, i);
+    const bad = this.broken.get(at);
+    for (let i = 0; i < v.length; i++) if (bad === undefined || !bad.has(i)) fn(v[i] as T, i);
   }
 
   /** A field's value (`key` of the mapping at pointer `at`) when it passed the schema, else undefined. */
   private field<T>(v: T, at: string, key: string): T | undefined {
-    return this.broken.size === 0 || !this.broken.has(`${at}/${key}`) ? v : undefined;
+    return this.broken.size === 0 || !this.broken.get(at)?.has(key) ? v : undefined;
   }
 
   private grants(v: GrantInput[] | null | undefined, at: string): Grant[] {
