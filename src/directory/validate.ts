@@ -26,7 +26,37 @@ import {
   type UserInput,
 } from "./schema.js";
 
-const validateFile = compile(DirectoryFileSchema);
+// Not `verbose`: ajv would copy the schema node and the value onto each of its errors (two per bad value), which
+// cost a third of refusing 100,000 bad logins; the node is found by schemaPath (cached), the value by the pointer.
+const validateFile = compile(DirectoryFileSchema, { verbose: false });
+
+/** The schema nodes by the schemaPath of their keywords (`#/properties/users/else/items`), found once each. */
+const nodesByPath = new Map<string, SchemaNode | undefined>();
+
+/** The schema node holding the keyword an error's schemaPath ends with (what `verbose` gives as parentSchema). */
+function parentSchemaOf(schemaPath: string): SchemaNode | undefined {
+  // Keyed by the whole path: ajv's schemaPaths are literals of its generated code, hashed once.
+  if (nodesByPath.has(schemaPath)) return nodesByPath.get(schemaPath);
+  let node: unknown = DirectoryFileSchema;
+  for (const part of pointerParts(schemaPath.slice(1, schemaPath.lastIndexOf("/"))))
+    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  nodesByPath.set(schemaPath, node as SchemaNode | undefined);
+  return node as SchemaNode | undefined;
+}
+
+/** What the errors of a failing value need of its parent, found once for all the values that fail in it. */
+type Parent = {
+  /** The parent's path text (`organizations[0].members`; "" for the root). */
+  path: string;
+  /** The parent's value in the file. */
+  value: unknown;
+  /** The keys of its children that failed: indices (numbers) of a list, names of a mapping. */
+  broken: Set<string | number>;
+};
+
+/** A value's own child (never one of Object.prototype's, whatever the key). */
+const childOf = (v: unknown, key: string): unknown =>
+  v !== null && typeof v === "object" && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
 
 /**
  * What the file holds at a place, for a message: short (a long text is cut, a list or a mapping is named, not
@@ -136,8 +166,9 @@ export class Checker {
   private rootBroken = false;
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
-  /** Path texts of the parents of failing values: a mass of errors in one list converts its pointer once. */
-  private readonly pathCache = new Map<string, string>();
+  /** The parents of failing values, by JSON pointer; the last one looked up, as errors come in order. */
+  private readonly parents = new Map<string, Parent>();
+  private last: { at: string; parent: Parent } | null = null;
   private readonly pendingRefs: {
     path: string;
     kind: "enterprise" | "organization" | "owner";
@@ -153,30 +184,49 @@ export class Checker {
     this.issues.push({ file: this.file, path, reason });
   }
 
-  /** The path text of a JSON pointer's parent (`/organizations/0/members/5` → `organizations[0].members`), cached. */
-  private parentPath(pointer: string): string {
-    let head = this.pathCache.get(pointer);
-    if (head === undefined) {
-      head = pointer === "" ? "" : pathText(pointerParts(pointer));
-      this.pathCache.set(pointer, head);
-    }
-    return head;
+  /** The path text of a JSON pointer with `extra` parts after it, for the model's own checks (rare: no cache). */
+  private pathOf(pointer: string, ...extra: string[]): string {
+    return pathText([...pointerParts(pointer), ...extra]);
   }
 
-  /** The path text of a JSON pointer, with `extra` parts after it (already unescaped). */
-  private pathOf(pointer: string, ...extra: string[]): string {
-    let path: string;
-    if (pointer === "") path = "";
-    else {
-      const cut = pointer.lastIndexOf("/");
-      path = appendPart(this.parentPath(pointer.slice(0, cut)), unescapePart(pointer.slice(cut + 1)));
+  /** The parent record of the values under JSON pointer `at` (a mass of errors in one list walks to it once). */
+  private parentAt(raw: unknown, at: string): Parent {
+    if (this.last?.at === at) return this.last.parent;
+    let parent = this.parents.get(at);
+    if (parent === undefined) {
+      const parts = pointerParts(at);
+      let value = raw;
+      for (const part of parts) value = childOf(value, part);
+      parent = { path: at === "" ? "" : pathText(parts), value, broken: new Set() };
+      this.parents.set(at, parent);
+      this.broken.set(at, parent.broken);
     }
-    for (const part of extra) path = appendPart(path, part);
-    return path === "" ? "(root)" : path;
+    this.last = { at, parent };
+    return parent;
+  }
+
+  /**
+   * The value at a JSON pointer: its path text and its value, found through its parent's record. `mark` remembers
+   * that it failed the schema, so the model is built around it.
+   */
+  private locate(raw: unknown, pointer: string, mark: boolean): { path: string; value: unknown } {
+    if (pointer === "") {
+      if (mark) this.rootBroken = true;
+      return { path: "", value: raw };
+    }
+    const cut = pointer.lastIndexOf("/");
+    const parent = this.parentAt(raw, pointer.slice(0, cut));
+    const key = unescapePart(pointer.slice(cut + 1));
+    const inList = Array.isArray(parent.value);
+    if (mark) parent.broken.add(inList ? Number(key) : key);
+    return {
+      path: inList ? `${parent.path}[${key}]` : appendPart(parent.path, key),
+      value: childOf(parent.value, key),
+    };
   }
 
   /** Turns ajv's errors into the file's messages, one per place, and remembers which values are unusable. */
-  private schemaIssues(errors: readonly ErrorObject[]): void {
+  private schemaIssues(raw: unknown, errors: readonly ErrorObject[]): void {
     // The reasons given at each path, to give each once (keyed by the path: no key text is built per error).
     const seen = new Map<string, string | string[]>();
     const add = (path: string, reason: string) => {
@@ -189,14 +239,15 @@ export class Checker {
     for (const e of errors) {
       // The failed `if` of a nullable or string-or-mapping node comes with the error of its branch: skip it first.
       if (e.keyword === "if" || e.keyword === "propertyNames") continue;
-      const node = e.parentSchema as SchemaNode | undefined;
+      const node = parentSchemaOf(e.schemaPath);
       if (e.keyword === "additionalProperties") {
         const key = String(e.params.additionalProperty);
         const allowed = Object.keys(node?.properties ?? {});
         // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
         const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
+        const { path } = this.locate(raw, e.instancePath, false);
         add(
-          e.instancePath === "" ? `(root).${keyText(key)}` : this.pathOf(e.instancePath, keyText(key)),
+          path === "" ? `(root).${keyText(key)}` : appendPart(path, keyText(key)),
           `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
         );
         continue;
@@ -205,48 +256,26 @@ export class Checker {
         const field = String(e.params.missingProperty);
         const child = node?.properties?.[field];
         const note = noteOf(child);
-        this.markBroken(e.instancePath, field);
+        // The missing field fails, under the mapping: the mapping is the parent here.
+        const parent = this.parentAt(raw, e.instancePath);
+        parent.broken.add(field);
         add(
-          this.pathOf(e.instancePath, field),
+          appendPart(parent.path, field),
           note ? reasonOf(note, undefined, child!) : `"${field}" is required`,
         );
         continue;
       }
       const note = node?.["x-error"];
+      const { path, value } = this.locate(raw, e.instancePath, true);
       if (e.propertyName !== undefined) {
-        this.markBroken(e.instancePath);
-        add(
-          this.pathOf(e.instancePath, keyText(e.propertyName)),
-          reasonOf({ kind: "permission" }, e.propertyName, {}),
-        );
+        add(appendPart(path, keyText(e.propertyName)), reasonOf({ kind: "permission" }, e.propertyName, {}));
         continue;
       }
-      this.markBroken(e.instancePath);
       add(
-        this.pathOf(e.instancePath),
-        note ? reasonOf(note, e.data, node!) : `${show(e.data)} ${e.message ?? "is invalid"}`,
+        path === "" ? "(root)" : path,
+        note ? reasonOf(note, value, node!) : `${show(value)} ${e.message ?? "is invalid"}`,
       );
     }
-  }
-
-  /** Remembers that the value at a JSON pointer (or its child `key`) failed the schema. */
-  private markBroken(pointer: string, key?: string): void {
-    let parent = pointer;
-    let last = key;
-    if (last === undefined) {
-      if (pointer === "") {
-        this.rootBroken = true;
-        return;
-      }
-      const cut = pointer.lastIndexOf("/");
-      parent = pointer.slice(0, cut);
-      last = unescapePart(pointer.slice(cut + 1));
-    }
-    let keys = this.broken.get(parent);
-    if (keys === undefined) this.broken.set(parent, (keys = new Set()));
-    keys.add(/^(0|[1-9]\d*)$/.test(last) ? Number(last) : last);
-    // A failed index is looked up by number by each(); a failed field by name by field() and ok().
-    keys.add(last);
   }
 
   /** Whether the value at this JSON pointer passed the schema (its parents are checked by the caller). */
@@ -498,7 +527,7 @@ export class Checker {
       tokens: [],
     };
     if (raw === null || raw === undefined) return empty;
-    if (!validateFile(raw)) this.schemaIssues(validateFile.errors ?? []);
+    if (!validateFile(raw)) this.schemaIssues(raw, validateFile.errors ?? []);
     if (!this.ok("")) return empty;
     const o = raw as import("./schema.js").DirectoryFileInput;
     const models = new Set<string>();
