@@ -50,8 +50,11 @@ type Parent = {
   path: string;
   /** The parent's value in the file. */
   value: unknown;
-  /** The keys of its children that failed: indices (numbers) of a list, names of a mapping. */
-  broken: Set<string | number>;
+  /**
+   * The keys of its children that failed (indices of a list as numbers, names of a mapping), each with the
+   * reasons given at it: a number key hashes for free, where a path text per error would not.
+   */
+  broken: Map<string | number, string | string[]>;
 };
 
 /** A value's own child (never one of Object.prototype's, whatever the key). */
@@ -162,7 +165,7 @@ export class Checker {
    * Values that failed the schema, by the JSON pointer of their parent, then their key (an index as a number): the
    * model is built around them, and a list looks its broken items up without building a pointer per item.
    */
-  private readonly broken = new Map<string, Set<string | number>>();
+  private readonly broken = new Map<string, Map<string | number, string | string[]>>();
   private rootBroken = false;
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
@@ -197,7 +200,7 @@ export class Checker {
       const parts = pointerParts(at);
       let value = raw;
       for (const part of parts) value = childOf(value, part);
-      parent = { path: at === "" ? "" : pathText(parts), value, broken: new Set() };
+      parent = { path: at === "" ? "" : pathText(parts), value, broken: new Map() };
       this.parents.set(at, parent);
       this.broken.set(at, parent.broken);
     }
@@ -205,29 +208,27 @@ export class Checker {
     return parent;
   }
 
-  /**
-   * The value at a JSON pointer: its path text and its value, found through its parent's record. `mark` remembers
-   * that it failed the schema, so the model is built around it.
-   */
-  private locate(raw: unknown, pointer: string, mark: boolean): { path: string; value: unknown } {
-    if (pointer === "") {
-      if (mark) this.rootBroken = true;
-      return { path: "", value: raw };
-    }
+  /** Gives `reason` at the child `key` of `parent` (whose path is `path`) once, and marks the child as failed. */
+  private failAt(parent: Parent, key: string | number, path: string, reason: string): void {
+    const had = parent.broken.get(key);
+    if (had === undefined) parent.broken.set(key, reason);
+    else if (had === reason || (Array.isArray(had) && had.includes(reason))) return;
+    else parent.broken.set(key, Array.isArray(had) ? [...had, reason] : [had, reason]);
+    this.fail(path, reason);
+  }
+
+  /** The path text of the value at a JSON pointer, through its parent's record. */
+  private pathAt(raw: unknown, pointer: string): string {
+    if (pointer === "") return "";
     const cut = pointer.lastIndexOf("/");
     const parent = this.parentAt(raw, pointer.slice(0, cut));
-    const key = unescapePart(pointer.slice(cut + 1));
-    const inList = Array.isArray(parent.value);
-    if (mark) parent.broken.add(inList ? Number(key) : key);
-    return {
-      path: inList ? `${parent.path}[${key}]` : appendPart(parent.path, key),
-      value: childOf(parent.value, key),
-    };
+    return appendPart(parent.path, unescapePart(pointer.slice(cut + 1)));
   }
 
   /** Turns ajv's errors into the file's messages, one per place, and remembers which values are unusable. */
   private schemaIssues(raw: unknown, errors: readonly ErrorObject[]): void {
-    // The reasons given at each path, to give each once (keyed by the path: no key text is built per error).
+    // The reasons given at each path for unknown fields and permission names, to give each once (the others are
+    // kept by their parent's record).
     const seen = new Map<string, string | string[]>();
     const add = (path: string, reason: string) => {
       const had = seen.get(path);
@@ -245,7 +246,7 @@ export class Checker {
         const allowed = Object.keys(node?.properties ?? {});
         // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
         const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
-        const { path } = this.locate(raw, e.instancePath, false);
+        const path = this.pathAt(raw, e.instancePath);
         add(
           path === "" ? `(root).${keyText(key)}` : appendPart(path, keyText(key)),
           `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
@@ -258,21 +259,37 @@ export class Checker {
         const note = noteOf(child);
         // The missing field fails, under the mapping: the mapping is the parent here.
         const parent = this.parentAt(raw, e.instancePath);
-        parent.broken.add(field);
-        add(
+        this.failAt(
+          parent,
+          field,
           appendPart(parent.path, field),
           note ? reasonOf(note, undefined, child!) : `"${field}" is required`,
         );
         continue;
       }
       const note = node?.["x-error"];
-      const { path, value } = this.locate(raw, e.instancePath, true);
+      if (e.instancePath === "") {
+        // Only the whole file's type fails at the root.
+        this.rootBroken = true;
+        add("(root)", note ? reasonOf(note, raw, node!) : `${show(raw)} ${e.message ?? "is invalid"}`);
+        continue;
+      }
+      const cut = e.instancePath.lastIndexOf("/");
+      const parent = this.parentAt(raw, e.instancePath.slice(0, cut));
+      const key = unescapePart(e.instancePath.slice(cut + 1));
+      const inList = Array.isArray(parent.value);
+      const path = inList ? `${parent.path}[${key}]` : appendPart(parent.path, key);
       if (e.propertyName !== undefined) {
+        // A permission's name: the permissions mapping is unusable; the issue names the key.
+        if (!parent.broken.has(key)) parent.broken.set(key, []);
         add(appendPart(path, keyText(e.propertyName)), reasonOf({ kind: "permission" }, e.propertyName, {}));
         continue;
       }
-      add(
-        path === "" ? "(root)" : path,
+      const value = inList ? (parent.value as unknown[])[Number(key)] : childOf(parent.value, key);
+      this.failAt(
+        parent,
+        inList ? Number(key) : key,
+        path,
         note ? reasonOf(note, value, node!) : `${show(value)} ${e.message ?? "is invalid"}`,
       );
     }
