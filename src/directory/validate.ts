@@ -59,7 +59,9 @@ type Parent = {
 
 /** A value's own child (never one of Object.prototype's, whatever the key). */
 const childOf = (v: unknown, key: string): unknown =>
-  v !== null && typeof v === "object" && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+  v !== null && typeof v === "object" && Object.hasOwn(v, key)
+    ? (v as Record<string, unknown>)[key]
+    : undefined;
 
 /**
  * What the file holds at a place, for a message: short (a long text is cut, a list or a mapping is named, not
@@ -406,7 +408,9 @@ export class Checker {
     const teamSlugs = new Set(spec.teams.map((t) => t.slug));
     this.each(o.seats, `${at}/seats`, (g, s) => {
       const team =
-        typeof g === "string" ? undefined : this.field(g.assigning_team, `${at}/seats/${s}`, "assigning_team");
+        typeof g === "string"
+          ? undefined
+          : this.field(g.assigning_team, `${at}/seats/${s}`, "assigning_team");
       if (team && !teamSlugs.has(team.toLowerCase()))
         this.fail(
           `${p}.seats[${s}].assigning_team`,
@@ -551,7 +555,11 @@ export class Checker {
     const secrets = new Set<string>();
     const users = new Set<string>();
     const emails = new Map<string, string>();
-    const each = <I, T>(v: I[] | null | undefined, key: string, fn: (item: I, i: number) => T | null): T[] => {
+    const each = <I, T>(
+      v: I[] | null | undefined,
+      key: string,
+      fn: (item: I, i: number) => T | null,
+    ): T[] => {
       const out: T[] = [];
       this.each(v, `/${key}`, (item, i) => {
         const x = fn(item, i);
