@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 const BENCHES = [
   "bench/rollup.ts",
   "bench/apply.ts",
+  "bench/directory-validate.ts",
   "bench/ingest.ts",
   "bench/validate.ts",
   "bench/otlp.ts",

@@ -26,7 +26,42 @@ import {
   type UserInput,
 } from "./schema.js";
 
-const validateFile = compile(DirectoryFileSchema);
+// Not `verbose`: ajv would copy the schema node and the value onto each of its errors (two per bad value), which
+// cost a third of refusing 100,000 bad logins; the node is found by schemaPath (cached), the value by the pointer.
+const validateFile = compile(DirectoryFileSchema, { verbose: false });
+
+/** The schema nodes by the schemaPath of their keywords (`#/properties/users/else/items`), found once each. */
+const nodesByPath = new Map<string, SchemaNode | undefined>();
+
+/** The schema node holding the keyword an error's schemaPath ends with (what `verbose` gives as parentSchema). */
+function parentSchemaOf(schemaPath: string): SchemaNode | undefined {
+  // Keyed by the whole path: ajv's schemaPaths are literals of its generated code, hashed once.
+  if (nodesByPath.has(schemaPath)) return nodesByPath.get(schemaPath);
+  let node: unknown = DirectoryFileSchema;
+  for (const part of pointerParts(schemaPath.slice(1, schemaPath.lastIndexOf("/"))))
+    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  nodesByPath.set(schemaPath, node as SchemaNode | undefined);
+  return node as SchemaNode | undefined;
+}
+
+/** What the errors of a failing value need of its parent, found once for all the values that fail in it. */
+type Parent = {
+  /** The parent's path text (`organizations[0].members`; "" for the root). */
+  path: string;
+  /** The parent's value in the file. */
+  value: unknown;
+  /**
+   * The keys of its children that failed (indices of a list as numbers, names of a mapping), each with the
+   * reasons given at it: a number key hashes for free, where a path text per error would not.
+   */
+  broken: Map<string | number, string | string[]>;
+};
+
+/** A value's own child (never one of Object.prototype's, whatever the key). */
+const childOf = (v: unknown, key: string): unknown =>
+  v !== null && typeof v === "object" && Object.hasOwn(v, key)
+    ? (v as Record<string, unknown>)[key]
+    : undefined;
 
 /**
  * What the file holds at a place, for a message: short (a long text is cut, a list or a mapping is named, not
@@ -65,6 +100,15 @@ function pathText(parts: readonly string[]): string {
   if (parts.length === 0) return "(root)";
   return parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
+
+/** A path text with one more part: `organizations[0]` + `login` → `organizations[0].login`; as pathText does. */
+function appendPart(head: string, part: string): string {
+  if (/^\d+$/.test(part)) return `${head}[${part}]`;
+  return head === "" ? part : `${head}.${part}`;
+}
+
+/** One JSON pointer segment, unescaped. */
+const unescapePart = (p: string) => (p.includes("~") ? p.replace(/~1/g, "/").replace(/~0/g, "~") : p);
 
 type SchemaNode = {
   "x-error"?: ErrorNote;
@@ -119,10 +163,17 @@ export class Checker {
   readonly issues: DirectoryIssue[] = [];
   /** What is valid but probably a mistake (a team member outside the team's organization); `--strict` refuses it. */
   readonly warnings: DirectoryIssue[] = [];
-  /** JSON pointers of values that failed the schema: the model is built around them. */
-  private readonly broken = new Set<string>();
+  /**
+   * Values that failed the schema, by the JSON pointer of their parent, then their key (an index as a number): the
+   * model is built around them, and a list looks its broken items up without building a pointer per item.
+   */
+  private readonly broken = new Map<string, Map<string | number, string | string[]>>();
+  private rootBroken = false;
   private readonly enterprises = new Set<string>();
   private readonly orgs = new Set<string>();
+  /** The parents of failing values, by JSON pointer; the last one looked up, as errors come in order. */
+  private readonly parents = new Map<string, Parent>();
+  private last: { at: string; parent: Parent } | null = null;
   private readonly pendingRefs: {
     path: string;
     kind: "enterprise" | "organization" | "owner";
@@ -138,26 +189,68 @@ export class Checker {
     this.issues.push({ file: this.file, path, reason });
   }
 
+  /** The path text of a JSON pointer with `extra` parts after it, for the model's own checks (rare: no cache). */
+  private pathOf(pointer: string, ...extra: string[]): string {
+    return pathText([...pointerParts(pointer), ...extra]);
+  }
+
+  /** The parent record of the values under JSON pointer `at` (a mass of errors in one list walks to it once). */
+  private parentAt(raw: unknown, at: string): Parent {
+    if (this.last?.at === at) return this.last.parent;
+    let parent = this.parents.get(at);
+    if (parent === undefined) {
+      const parts = pointerParts(at);
+      let value = raw;
+      for (const part of parts) value = childOf(value, part);
+      parent = { path: at === "" ? "" : pathText(parts), value, broken: new Map() };
+      this.parents.set(at, parent);
+      this.broken.set(at, parent.broken);
+    }
+    this.last = { at, parent };
+    return parent;
+  }
+
+  /** Gives `reason` at the child `key` of `parent` (whose path is `path`) once, and marks the child as failed. */
+  private failAt(parent: Parent, key: string | number, path: string, reason: string): void {
+    const had = parent.broken.get(key);
+    if (had === undefined) parent.broken.set(key, reason);
+    else if (had === reason || (Array.isArray(had) && had.includes(reason))) return;
+    else parent.broken.set(key, Array.isArray(had) ? [...had, reason] : [had, reason]);
+    this.fail(path, reason);
+  }
+
+  /** The path text of the value at a JSON pointer, through its parent's record. */
+  private pathAt(raw: unknown, pointer: string): string {
+    if (pointer === "") return "";
+    const cut = pointer.lastIndexOf("/");
+    const parent = this.parentAt(raw, pointer.slice(0, cut));
+    return appendPart(parent.path, unescapePart(pointer.slice(cut + 1)));
+  }
+
   /** Turns ajv's errors into the file's messages, one per place, and remembers which values are unusable. */
-  private schemaIssues(errors: readonly ErrorObject[]): void {
-    const seen = new Set<string>();
-    const add = (parts: string[], reason: string) => {
-      const path = pathText(parts);
-      if (seen.has(`${path}\u0000${reason}`)) return;
-      seen.add(`${path}\u0000${reason}`);
+  private schemaIssues(raw: unknown, errors: readonly ErrorObject[]): void {
+    // The reasons given at each path for unknown fields and permission names, to give each once (the others are
+    // kept by their parent's record).
+    const seen = new Map<string, string | string[]>();
+    const add = (path: string, reason: string) => {
+      const had = seen.get(path);
+      if (had === undefined) seen.set(path, reason);
+      else if (had === reason || (Array.isArray(had) && had.includes(reason))) return;
+      else seen.set(path, Array.isArray(had) ? [...had, reason] : [had, reason]);
       this.fail(path, reason);
     };
     for (const e of errors) {
-      const parts = pointerParts(e.instancePath);
-      const node = e.parentSchema as SchemaNode | undefined;
+      // The failed `if` of a nullable or string-or-mapping node comes with the error of its branch: skip it first.
       if (e.keyword === "if" || e.keyword === "propertyNames") continue;
+      const node = parentSchemaOf(e.schemaPath);
       if (e.keyword === "additionalProperties") {
         const key = String(e.params.additionalProperty);
         const allowed = Object.keys(node?.properties ?? {});
         // Two names whose lengths differ by more than 2 are more than 2 edits apart: skip the quadratic distance.
         const near = allowed.find((a) => Math.abs(a.length - key.length) <= 2 && distance(a, key) <= 2);
+        const path = this.pathAt(raw, e.instancePath);
         add(
-          parts.length === 0 ? [`(root).${keyText(key)}`] : [...parts, keyText(key)],
+          path === "" ? `(root).${keyText(key)}` : appendPart(path, keyText(key)),
           `unknown field ${show(key)}${near ? `; did you mean "${near}"?` : `; the fields here are ${allowed.join(", ")}`}`,
         );
         continue;
@@ -166,134 +259,164 @@ export class Checker {
         const field = String(e.params.missingProperty);
         const child = node?.properties?.[field];
         const note = noteOf(child);
-        this.broken.add(`${e.instancePath}/${field}`);
-        add([...parts, field], note ? reasonOf(note, undefined, child!) : `"${field}" is required`);
+        // The missing field fails, under the mapping: the mapping is the parent here.
+        const parent = this.parentAt(raw, e.instancePath);
+        this.failAt(
+          parent,
+          field,
+          appendPart(parent.path, field),
+          note ? reasonOf(note, undefined, child!) : `"${field}" is required`,
+        );
         continue;
       }
       const note = node?.["x-error"];
-      if (e.propertyName !== undefined) {
-        this.broken.add(e.instancePath);
-        add([...parts, keyText(e.propertyName)], reasonOf({ kind: "permission" }, e.propertyName, {}));
+      if (e.instancePath === "") {
+        // Only the whole file's type fails at the root.
+        this.rootBroken = true;
+        add("(root)", note ? reasonOf(note, raw, node!) : `${show(raw)} ${e.message ?? "is invalid"}`);
         continue;
       }
-      this.broken.add(e.instancePath);
-      add(parts, note ? reasonOf(note, e.data, node!) : `${show(e.data)} ${e.message ?? "is invalid"}`);
+      const cut = e.instancePath.lastIndexOf("/");
+      const parent = this.parentAt(raw, e.instancePath.slice(0, cut));
+      const key = unescapePart(e.instancePath.slice(cut + 1));
+      const inList = Array.isArray(parent.value);
+      const path = inList ? `${parent.path}[${key}]` : appendPart(parent.path, key);
+      if (e.propertyName !== undefined) {
+        // A permission's name: the permissions mapping is unusable; the issue names the key.
+        if (!parent.broken.has(key)) parent.broken.set(key, []);
+        add(appendPart(path, keyText(e.propertyName)), reasonOf({ kind: "permission" }, e.propertyName, {}));
+        continue;
+      }
+      const value = inList ? (parent.value as unknown[])[Number(key)] : childOf(parent.value, key);
+      this.failAt(
+        parent,
+        inList ? Number(key) : key,
+        path,
+        note ? reasonOf(note, value, node!) : `${show(value)} ${e.message ?? "is invalid"}`,
+      );
     }
   }
 
-  /** Whether the value at these path parts passed the schema (its parents are checked by the caller). */
-  private ok(...parts: (string | number)[]): boolean {
-    // A valid file (the usual case) builds no pointers.
-    if (this.broken.size === 0) return true;
-    return !this.broken.has(parts.length === 0 ? "" : `/${parts.join("/")}`);
+  /** Whether the value at this JSON pointer passed the schema (its parents are checked by the caller). */
+  private ok(pointer: string): boolean {
+    // A valid file (the usual case) looks nothing up.
+    if (this.broken.size === 0 && !this.rootBroken) return true;
+    if (pointer === "") return !this.rootBroken;
+    const cut = pointer.lastIndexOf("/");
+    return !this.broken.get(pointer.slice(0, cut))?.has(pointer.slice(cut + 1));
   }
 
-  /** The items of a list that passed the schema, with their index; nothing when the list itself did not. */
-  private items<T>(v: T[] | null | undefined, ...at: (string | number)[]): [T, number][] {
-    if (!Array.isArray(v) || !this.ok(...at)) return [];
-    return v.map((x, i) => [x, i] as [T, number]).filter(([, i]) => this.ok(...at, i));
+  /**
+   * Calls `fn` with each item of a list that passed the schema, and its index; with none when the list itself did
+   * not. Pointers are built only when something failed.
+   */
+  private each<T>(v: T[] | null | undefined, at: string, fn: (item: T, i: number) => void): void {
+    if (!Array.isArray(v) || !this.ok(at)) return;
+    const bad = this.broken.get(at);
+    for (let i = 0; i < v.length; i++) if (bad === undefined || !bad.has(i)) fn(v[i] as T, i);
   }
 
-  /** A field's value when it passed the schema, else undefined. */
-  private field<T>(v: T, ...at: (string | number)[]): T | undefined {
-    return this.ok(...at) ? v : undefined;
+  /** A field's value (`key` of the mapping at pointer `at`) when it passed the schema, else undefined. */
+  private field<T>(v: T, at: string, key: string): T | undefined {
+    return this.broken.size === 0 || !this.broken.get(at)?.has(key) ? v : undefined;
   }
 
-  private grants(v: GrantInput[] | null | undefined, at: (string | number)[]): Grant[] {
+  private grants(v: GrantInput[] | null | undefined, at: string): Grant[] {
     const out: Grant[] = [];
-    for (const [item, i] of this.items(v, ...at)) {
+    this.each(v, at, (item, i) => {
       if (typeof item === "string") {
         out.push({ login: item, since: null, until: null });
-        continue;
+        return;
       }
-      const login = this.field(item.login, ...at, i, "login");
-      const team = this.field(item.assigning_team, ...at, i, "assigning_team");
-      const since = this.field(item.since, ...at, i, "since") ?? null;
-      const until = this.field(item.until, ...at, i, "until") ?? null;
+      const here = `${at}/${i}`;
+      const login = this.field(item.login, here, "login");
+      const team = this.field(item.assigning_team, here, "assigning_team");
+      const since = this.field(item.since, here, "since") ?? null;
+      const until = this.field(item.until, here, "until") ?? null;
       if (since && until && until < since)
         this.fail(
-          pathText([...at, i, "until"].map(String)),
+          this.pathOf(here, "until"),
           `${until} is before since ${since}: until must be on or after since`,
         );
       if (login) out.push({ login, since, until, ...(team ? { assigningTeam: team.toLowerCase() } : {}) });
-    }
+    });
     return out;
   }
 
-  private teams(v: TeamInput[] | null | undefined, at: (string | number)[]): TeamSpec[] {
+  private teams(v: TeamInput[] | null | undefined, at: string): TeamSpec[] {
     const seen = new Set<string>();
     const out: TeamSpec[] = [];
-    for (const [o, i] of this.items(v, ...at)) {
-      const slug = this.field(o.slug, ...at, i, "slug");
-      if (!slug) continue;
+    this.each(v, at, (o, i) => {
+      const here = `${at}/${i}`;
+      const slug = this.field(o.slug, here, "slug");
+      if (!slug) return;
       if (seen.has(slug.toLowerCase()))
-        this.fail(
-          pathText([...at, i, "slug"].map(String)),
-          `team "${slug}" appears twice here: merge the two entries`,
-        );
+        this.fail(this.pathOf(here, "slug"), `team "${slug}" appears twice here: merge the two entries`);
       seen.add(slug.toLowerCase());
       out.push({
         slug: slug.toLowerCase(),
-        name: this.field(o.name, ...at, i, "name") ?? slug,
-        members: this.grants(o.members, [...at, i, "members"]),
+        name: this.field(o.name, here, "name") ?? slug,
+        members: this.grants(o.members, `${here}/members`),
       });
-    }
+    });
     return out;
   }
 
   private enterprise(o: EnterpriseInput, i: number): EnterpriseSpec | null {
-    const at = ["enterprises", i] as const;
-    const p = pathText(at.map(String));
-    const slug = this.field(o.slug, ...at, "slug");
+    const at = `/enterprises/${i}`;
+    const p = `enterprises[${i}]`;
+    const slug = this.field(o.slug, at, "slug");
     if (slug && this.enterprises.has(slug.toLowerCase()))
       this.fail(`${p}.slug`, `enterprise "${slug}" appears twice: merge the two entries`);
     if (slug) this.enterprises.add(slug.toLowerCase());
     const spec: EnterpriseSpec = {
       slug: (slug ?? "").toLowerCase(),
-      name: this.field(o.name, ...at, "name") ?? slug ?? "",
-      policy: this.field(o.copilot_metrics_policy, ...at, "copilot_metrics_policy") ?? "no_policy",
-      owners: this.grants(o.owners, [...at, "owners"]),
-      billingManagers: this.grants(o.billing_managers, [...at, "billing_managers"]),
-      seats: this.grants(o.seats, [...at, "seats"]),
-      members: this.grants(o.members, [...at, "members"]),
-      teams: this.teams(o.teams, [...at, "teams"]),
+      name: this.field(o.name, at, "name") ?? slug ?? "",
+      policy: this.field(o.copilot_metrics_policy, at, "copilot_metrics_policy") ?? "no_policy",
+      owners: this.grants(o.owners, `${at}/owners`),
+      billingManagers: this.grants(o.billing_managers, `${at}/billing_managers`),
+      seats: this.grants(o.seats, `${at}/seats`),
+      members: this.grants(o.members, `${at}/members`),
+      teams: this.teams(o.teams, `${at}/teams`),
     };
     return slug ? spec : null;
   }
 
   private organization(o: OrganizationInput, i: number): OrgSpec | null {
-    const at = ["organizations", i] as const;
-    const p = pathText(at.map(String));
-    const login = this.field(o.login, ...at, "login");
+    const at = `/organizations/${i}`;
+    const p = `organizations[${i}]`;
+    const login = this.field(o.login, at, "login");
     if (login && this.orgs.has(login.toLowerCase()))
       this.fail(
         `${p}.login`,
         `organization "${login}" appears twice (logins are case-insensitive): merge the two entries`,
       );
     if (login) this.orgs.add(login.toLowerCase());
-    const enterprise = this.field(o.enterprise, ...at, "enterprise")?.toLowerCase() ?? null;
+    const enterprise = this.field(o.enterprise, at, "enterprise")?.toLowerCase() ?? null;
     if (enterprise) this.pendingRefs.push({ path: `${p}.enterprise`, kind: "enterprise", name: enterprise });
     const spec: OrgSpec = {
       login: login ?? "",
-      name: this.field(o.name, ...at, "name") ?? login ?? "",
+      name: this.field(o.name, at, "name") ?? login ?? "",
       enterprise,
-      policy: this.field(o.copilot_metrics_policy, ...at, "copilot_metrics_policy") ?? "enabled",
-      owners: this.grants(o.owners, [...at, "owners"]),
-      members: this.grants(o.members, [...at, "members"]),
-      seats: this.grants(o.seats, [...at, "seats"]),
-      teams: this.teams(o.teams, [...at, "teams"]),
+      policy: this.field(o.copilot_metrics_policy, at, "copilot_metrics_policy") ?? "enabled",
+      owners: this.grants(o.owners, `${at}/owners`),
+      members: this.grants(o.members, `${at}/members`),
+      seats: this.grants(o.seats, `${at}/seats`),
+      teams: this.teams(o.teams, `${at}/teams`),
     };
     this.teamMembersOutside(spec, p);
     const teamSlugs = new Set(spec.teams.map((t) => t.slug));
-    for (const [g, s] of this.items(o.seats, ...at, "seats")) {
+    this.each(o.seats, `${at}/seats`, (g, s) => {
       const team =
-        typeof g === "string" ? undefined : this.field(g.assigning_team, ...at, "seats", s, "assigning_team");
+        typeof g === "string"
+          ? undefined
+          : this.field(g.assigning_team, `${at}/seats/${s}`, "assigning_team");
       if (team && !teamSlugs.has(team.toLowerCase()))
         this.fail(
           `${p}.seats[${s}].assigning_team`,
           `no team "${team.toLowerCase()}" in this organization's teams: add it under teams`,
         );
-    }
+    });
     return login ? spec : null;
   }
 
@@ -318,9 +441,9 @@ export class Checker {
   }
 
   private user(o: UserInput, i: number, seen: Set<string>, emailsSeen: Map<string, string>): UserSpec | null {
-    const at = ["users", i] as const;
-    const p = pathText(at.map(String));
-    const login = this.field(o.login, ...at, "login");
+    const at = `/users/${i}`;
+    const p = `users[${i}]`;
+    const login = this.field(o.login, at, "login");
     if (login && seen.has(login.toLowerCase()))
       this.fail(
         `${p}.login`,
@@ -328,7 +451,7 @@ export class Checker {
       );
     if (login) seen.add(login.toLowerCase());
     const emails: string[] = [];
-    for (const [e, j] of this.items(o.emails, ...at, "emails")) {
+    this.each(o.emails, `${at}/emails`, (e, j) => {
       const lower = e.toLowerCase();
       const owner = emailsSeen.get(lower);
       if (owner !== undefined) {
@@ -336,49 +459,50 @@ export class Checker {
           `${p}.emails[${j}]`,
           `${e} is listed for ${owner} already (e-mails are case-insensitive): an address belongs to one user`,
         );
-        continue;
+        return;
       }
       if (login) emailsSeen.set(lower, login);
       emails.push(lower);
-    }
+    });
     return login ? { login, telemetry: o.telemetry !== false, emails } : null;
   }
 
   private model(o: CustomModelInput, i: number, seen: Set<string>): CustomModelSpec | null {
-    const at = ["custom_models", i] as const;
-    const p = pathText(at.map(String));
-    const name = this.field(o.name, ...at, "name");
+    const at = `/custom_models/${i}`;
+    const p = `custom_models[${i}]`;
+    const name = this.field(o.name, at, "name");
     if (name === undefined) return null;
     if (seen.has(name)) this.fail(`${p}.name`, `custom model "${name}" appears twice: merge the two entries`);
     seen.add(name);
-    const owner = this.field(o.owner, ...at, "owner") ?? null;
+    const owner = this.field(o.owner, at, "owner") ?? null;
     if (owner) this.pendingRefs.push({ path: `${p}.owner`, kind: "owner", name: owner.toLowerCase() });
-    return { name, trainingDate: this.field(o.training_date, ...at, "training_date") ?? null, owner };
+    return { name, trainingDate: this.field(o.training_date, at, "training_date") ?? null, owner };
   }
 
   /** The fields a token of its kind has (spec/directory-file.md), checked once the schema has passed. */
   private token(o: TokenInput, i: number, seen: Set<string>): TokenSpec | null {
-    const at = ["tokens", i] as const;
-    const p = pathText(at.map(String));
-    const secret = this.field(o.token, ...at, "token");
+    const at = `/tokens/${i}`;
+    const p = `tokens[${i}]`;
+    const secret = this.field(o.token, at, "token");
     if (secret !== undefined && seen.has(secret))
       this.fail(`${p}.token`, "this secret is used twice: every token needs its own");
     if (secret !== undefined) seen.add(secret);
-    const kind: TokenKind | undefined = this.field(o.kind, ...at, "kind");
+    const kind: TokenKind | undefined = this.field(o.kind, at, "kind");
     if (kind === undefined) return null;
     const personal = PERSONAL_KINDS.includes(kind);
     const orgBound = ORG_BOUND_KINDS.includes(kind);
     let user: string | null = null;
     if (personal && o.user === undefined)
       this.fail(`${p}.user`, `a ${kind} token needs the login of the user it acts for`);
-    else if (personal) user = this.field(o.user, ...at, "user") ?? null;
+    else if (personal) user = this.field(o.user, at, "user") ?? null;
     else if (o.user !== undefined) this.fail(`${p}.user`, `a ${kind} token acts for no user: remove "user"`);
     if (o.scopes !== undefined && !SCOPED_KINDS.includes(kind))
       this.fail(
         `${p}.scopes`,
         `only classic and oauth tokens have scopes; a ${kind} token has ${orgBound ? "permissions" : "none"}`,
       );
-    const scopes = this.items(o.scopes, ...at, "scopes").map(([s]) => s);
+    const scopes: string[] = [];
+    this.each(o.scopes, `${at}/scopes`, (x) => scopes.push(x));
     let resourceOwner: string | null = null;
     if (orgBound) {
       if (o.resource_owner === undefined)
@@ -386,7 +510,7 @@ export class Checker {
           `${p}.resource_owner`,
           `a ${kind} token acts on one organization: name it in resource_owner`,
         );
-      else resourceOwner = this.field(o.resource_owner, ...at, "resource_owner") ?? null;
+      else resourceOwner = this.field(o.resource_owner, at, "resource_owner") ?? null;
       if (resourceOwner)
         this.pendingRefs.push({
           path: `${p}.resource_owner`,
@@ -405,9 +529,9 @@ export class Checker {
           `${p}.permissions`,
           "only fine_grained, app_user and app_installation tokens have permissions; classic and oauth tokens have scopes",
         );
-      else permissions = { ...(this.field(o.permissions, ...at, "permissions") ?? {}) };
+      else permissions = { ...(this.field(o.permissions, at, "permissions") ?? {}) };
     }
-    const expires = this.field(o.expires_at, ...at, "expires_at");
+    const expires = this.field(o.expires_at, at, "expires_at");
     const expiresAt = expires ? parseRfc3339(expires)!.toISOString() : null;
     return secret !== undefined
       ? { token: secret, user, kind, scopes, resourceOwner, permissions, expiresAt }
@@ -424,17 +548,25 @@ export class Checker {
       tokens: [],
     };
     if (raw === null || raw === undefined) return empty;
-    if (!validateFile(raw)) this.schemaIssues(validateFile.errors ?? []);
-    if (!this.ok()) return empty;
+    if (!validateFile(raw)) this.schemaIssues(raw, validateFile.errors ?? []);
+    if (!this.ok("")) return empty;
     const o = raw as import("./schema.js").DirectoryFileInput;
     const models = new Set<string>();
     const secrets = new Set<string>();
     const users = new Set<string>();
     const emails = new Map<string, string>();
-    const each = <I, T>(v: I[] | null | undefined, key: string, fn: (item: I, i: number) => T | null): T[] =>
-      this.items(v, key)
-        .map(([item, i]) => fn(item, i))
-        .filter((x): x is T => x !== null);
+    const each = <I, T>(
+      v: I[] | null | undefined,
+      key: string,
+      fn: (item: I, i: number) => T | null,
+    ): T[] => {
+      const out: T[] = [];
+      this.each(v, `/${key}`, (item, i) => {
+        const x = fn(item, i);
+        if (x !== null) out.push(x);
+      });
+      return out;
+    };
     const file: DirectoryFile = {
       enterprises: each(o.enterprises, "enterprises", (x, i) => this.enterprise(x, i)),
       organizations: each(o.organizations, "organizations", (x, i) => this.organization(x, i)),
