@@ -2,11 +2,12 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Lines of src/ the suite must cover (`npm test` fails below it): raise it when coverage rises, never lower it to
- * let a change through. Measured 2026-12-02 on a subset of the suite (src/, web/src and 13 files of test/):
- * 74.07 % of lines; the whole suite covers at least that, so the floor is that figure minus 1. The whole suite's
- * figure (still to be measured: its run with coverage did not report, as a test failed) should replace it.
+ * let a change through. Measured 2026-12-02 on the whole suite with DATABASE_URL set (both databases): 86.51 % of
+ * lines (11,770 of 13,605); the floor leaves 1.5 points for runs without PostgreSQL, whose PostgreSQL-only code
+ * (replica, advisory locks, deadlock retries) goes unrun. The 90 % aimed at is not reached: the CLI end-to-end
+ * tests run dist/ in child processes, which V8 coverage does not see.
  */
-const COVERAGE_FLOOR_LINES = 73;
+const COVERAGE_FLOOR_LINES = 85;
 
 export default defineConfig({
   test: {

@@ -139,7 +139,7 @@ function pick(flag: string | undefined, env: string | undefined): string | undef
  * names the flag in the error for values checked here (the sync flags).
  */
 export function duration(value: string, what = "duration"): number {
-  const m = new RegExp(DURATION).exec(value);
+  const m = value.match(new RegExp(DURATION));
   if (!m)
     throw new ConfigError(
       `${what} must be a duration such as 30s, 15m or 1h (0 turns it off), got "${value}"`,
