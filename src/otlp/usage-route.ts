@@ -6,6 +6,7 @@ import { windowOf } from "../rollup/process.js";
 import { compile, pointerParts } from "../schemas/ajv.js";
 import { handlerSchema, UsageQuery } from "../schemas/route.js";
 import { utcDay } from "../util/time.js";
+import type { UsageAnswer } from "./usage-shapes.js";
 import { readUsage } from "./usage-store.js";
 
 /**
@@ -42,7 +43,8 @@ export function registerUsageRoute(app: FastifyInstance, ctx: AppContext): void 
       const userIds = await readableUsers(ctx, p.userId, [...p.entOwner], [...p.orgOwner]);
       const usage = await readUsage(ctx.db, { since, until, userIds });
       reply.type("application/json; charset=utf-8");
-      return { since, until, usage };
+      const answer: UsageAnswer = { since, until, usage };
+      return answer;
     },
   );
 }

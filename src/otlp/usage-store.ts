@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
 import { sortedByLower } from "../util/order.js";
 import type { UsageAdd } from "./match.js";
+import type { UsageRow } from "./usage-shapes.js";
+
+export type { UsageRow };
 
 const COLUMNS = {
   input: "input_tokens",
@@ -113,21 +116,6 @@ export async function addUsage(
     ],
   );
   return candidates.length;
-}
-
-/** One row of the usage route. */
-export interface UsageRow {
-  day: string;
-  user: string;
-  tool: string;
-  model: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_tokens: number;
-  other_tokens: number;
-  cost_usd: number;
-  lines_added: number;
-  lines_deleted: number;
 }
 
 /** Usage rows of the days since..until, of these users (null: everyone), ordered by day, user, tool, model. */

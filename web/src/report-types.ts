@@ -73,23 +73,5 @@ export interface ReportLinks {
   report_end_day?: string;
 }
 
-/** One row of `GET /telemetry/v1/usage`: what a tool reported over OpenTelemetry for a user, day and model. */
-export interface UsageRow {
-  day: string;
-  user: string;
-  tool: string;
-  model: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_tokens: number;
-  other_tokens: number;
-  cost_usd: number;
-  lines_added: number;
-  lines_deleted: number;
-}
-
-export interface UsageAnswer {
-  since: string;
-  until: string;
-  usage: UsageRow[];
-}
+/** `GET /telemetry/v1/usage`, declared by the route (src/otlp/usage-shapes.ts). */
+export type { UsageAnswer, UsageRow } from "../../src/otlp/usage-shapes.js";
