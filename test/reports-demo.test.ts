@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Aggregate28DayFile, AggregateDayRecord, UserDayRecord, UserTeamRow } from "../src/reports/shapes.js";
 import type { DayDocument } from "../src/rollup/document.js";
+import { compile } from "../src/schemas/ajv.js";
 import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
 import { dayRange } from "../src/util/time.js";
 import { backends } from "./helpers/db.js";
@@ -120,6 +122,34 @@ for (const backend of backends) {
         }
       }
       expect(checked).toBeGreaterThan(30);
+    });
+
+    it("writes every record, aggregate and user-team row exactly in the declared shapes (src/reports/shapes.ts)", async () => {
+      const checks = [
+        ["users-28-day/latest", compile(UserDayRecord), "ndjson"],
+        ["user-teams-1-day?day=2026-11-19", compile(UserTeamRow), "ndjson"],
+        ["ORG-1-day?day=2026-11-19", compile(AggregateDayRecord), "json"],
+        ["ORG-28-day/latest", compile(Aggregate28DayFile), "json"],
+      ] as const;
+      const bases = [
+        ...world.orgs
+          .filter((o) => o.policy === "enabled")
+          .map((o) => ({ path: `/orgs/${o.login}/copilot/metrics/reports`, agg: "organization" })),
+        { path: `/enterprises/${world.enterprise}/copilot/metrics/reports`, agg: "enterprise" },
+      ];
+      let lines = 0;
+      for (const base of bases)
+        for (const [route, check, kind] of checks) {
+          const [path, day] = route.replace("ORG", base.agg).split("?day=") as [string, string | undefined];
+          const file = await report(`${base.path}/${path}`, day);
+          if (file.status === 204) continue;
+          const values = kind === "ndjson" ? ndjson(file.text) : [JSON.parse(file.text) as unknown];
+          for (const v of values) {
+            if (!check(v)) expect({ route, value: v, errors: check.errors }).toBeUndefined();
+            lines++;
+          }
+        }
+      expect(lines).toBeGreaterThan(500);
     });
 
     it("reads like copilot-metrics-viewer: concatenated user files with user_login and day, day_totals for aggregates", async () => {

@@ -46,6 +46,8 @@ function record(
     used_cli: false,
     totals_by_ide: [],
     totals_by_feature: features,
+    totals_by_language_feature: [],
+    totals_by_language_model: [],
     totals_by_model_feature: [],
     totals_by_3rd_party_agent: [],
     ...extra,

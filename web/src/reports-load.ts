@@ -7,7 +7,14 @@
 import { type Api, ApiFailure } from "./api.js";
 import { dayRange } from "./dates.js";
 import { parseNdjson } from "./ndjson.js";
-import type { ReportLinks, UsageAnswer, UserDayRecord, UserTeamRow } from "./report-types.js";
+import type {
+  ReportLinks,
+  ReportLinks1Day,
+  ReportLinks28Day,
+  UsageAnswer,
+  UserDayRecord,
+  UserTeamRow,
+} from "./report-types.js";
 import { isEnterpriseKind, isTeamKind, type View } from "./scope.js";
 
 const seg = encodeURIComponent;
@@ -116,7 +123,7 @@ export async function loadReports(api: Api, v: View, signal: AbortSignal): Promi
           ),
     );
   const latest = await api
-    .getOrNone<ReportLinks>(`${base}/users-28-day/latest`, signal)
+    .getOrNone<ReportLinks28Day>(`${base}/users-28-day/latest`, signal)
     .catch((e: unknown) => {
       if (absent(e)) return null;
       throw e;
@@ -128,7 +135,7 @@ export async function loadReports(api: Api, v: View, signal: AbortSignal): Promi
   const oneDay = await limited(outside, 4, async (d) => {
     try {
       return await files<UserDayRecord>(
-        await api.getOrNone<ReportLinks>(`${base}/users-1-day?day=${d}`, signal),
+        await api.getOrNone<ReportLinks1Day>(`${base}/users-1-day?day=${d}`, signal),
         signal,
       );
     } catch (e) {
@@ -144,7 +151,7 @@ export async function loadReports(api: Api, v: View, signal: AbortSignal): Promi
     const recordDays = [...new Set(records.map((r) => r.day))].sort();
     const rows = await limited(recordDays, 4, async (d) =>
       files<UserTeamRow>(
-        await api.getOrNone<ReportLinks>(`${base}/user-teams-1-day?day=${d}`, signal),
+        await api.getOrNone<ReportLinks1Day>(`${base}/user-teams-1-day?day=${d}`, signal),
         signal,
       ),
     );
