@@ -6,28 +6,26 @@ import type { AppContext } from "../http/context.js";
 import { localRoutes } from "../http/local-body.js";
 import { parseRfc3339 } from "../util/time.js";
 
-/** Every table that holds data (not the schema's bookkeeping). */
-const DATA_TABLES = [
-  "day_documents",
-  "processed_days",
-  "dirty_days",
-  "facts",
-  "event_ids",
-  "user_day_values",
-  "tokens",
-  "custom_models",
-  "grants",
-  "user_telemetry",
-  "teams",
-  "users",
-  "organizations",
-  "enterprises",
-];
+/**
+ * Tables a reset keeps: the migrator's bookkeeping, the link-signing secret (links already handed out stay
+ * verifiable, and fail only because their files are gone), and the one-row apply state, which is cleared instead.
+ * Every other table holds data and is emptied: the list is read from the database, so a table a later migration
+ * adds is emptied too instead of surviving a reset.
+ */
+const KEPT_TABLES = new Set(["schema_migrations", "report_link_secret", "directory_applied"]);
 
 /** Empties the store, keeping the schema. */
 export async function wipe(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query(`TRUNCATE ${DATA_TABLES.join(", ")} RESTART IDENTITY CASCADE`);
+    const tables = (
+      await tx.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+      )
+    )
+      .map((t) => t.tablename)
+      .filter((t) => !KEPT_TABLES.has(t));
+    await tx.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
+    await tx.query("UPDATE directory_applied SET file_hash = NULL, text_hash = NULL, warnings = '[]'");
     await tx.query(ADVANCE_DIRECTORY);
   });
 }
