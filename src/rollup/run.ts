@@ -1,4 +1,5 @@
 import type { Db } from "../db/db.js";
+import { forgetIngestState } from "../ingest/forget.js";
 import { addDays, isDay, utcDay } from "../util/time.js";
 import { type DayResult, dueDays, processDay } from "./process.js";
 import { windowOf } from "./window.js";
@@ -68,5 +69,6 @@ export async function runProcessing(
     results.push(r);
     opts.onDay?.(r, i, days.length);
   }
+  await forgetIngestState(db, windowOf(today, opts.windowDays).first);
   return results;
 }

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/db.js";
+import { forgetIngestState } from "../ingest/forget.js";
 import type { Clock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
 import { type DayResult, dueDays, processDayIfDue } from "./process.js";
+import { windowOf } from "./window.js";
 
 export interface SchedulerOptions {
   windowDays: number;
@@ -99,6 +101,8 @@ export class Scheduler {
           "processed closed days",
         );
       }
+      if (dailyDue && this.lastDailyDay !== today)
+        await forgetIngestState(this.db, windowOf(today, this.opts.windowDays).first);
       if (dirtyDue) this.lastDirtyRun = nowMs;
       if (dailyDue) this.lastDailyDay = today;
     } catch (err) {
