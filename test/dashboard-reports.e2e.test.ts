@@ -151,7 +151,23 @@ describe.skipIf(!existsSync(CHROMIUM))(
       day = utcDay(start);
       h = await startHarness(backends[0]!, start.toISOString());
       world = buildWorld({ users: 300, seed: "pilotlog", today: day });
-      await h.apply(JSON.stringify(worldDirectory(world)));
+      // demo-core also has a team named as the enterprise team platform-guild, with six other members: the
+      // enterprise's user-team rows then hold two teams of that slug, and only the enterprise's is its team.
+      const directory = worldDirectory(world) as {
+        organizations: { login: string; teams: { slug: string; members: string[] }[] }[];
+      };
+      const guild = new Set(world.enterpriseTeams.find((t) => t.slug === "platform-guild")!.members);
+      const namesake = world.users
+        .filter(
+          (u) =>
+            u.org === "demo-core" && u.seat && u.telemetry && !u.since && !u.until && !guild.has(u.login),
+        )
+        .slice(0, 6)
+        .map((u) => u.login);
+      directory.organizations
+        .find((o) => o.login === "demo-core")!
+        .teams.push({ slug: "platform-guild", members: namesake });
+      await h.apply(JSON.stringify(directory));
       for (const { events } of simulate(world)) {
         for (let i = 0; i < events.length; i += 5000) {
           const sent = await h.send(world.tokens.relay, events.slice(i, i + 5000));
@@ -409,6 +425,42 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const entRows = await table("[data-table=users]");
       expect(entRows.map((r) => r[0])).toEqual([...new Set(ent.map((r) => r.user_login))].sort());
       expect(entRows.find((r) => r[0] === claudeUser.login)).toEqual(expectedRow(ent, claudeUser.login));
+    });
+
+    it("shows an enterprise team's members only, not those of an organization's team of the same slug", async () => {
+      await signIn(world.tokens.enterprise_owner);
+      await choose("enterprise-team", world.enterprise, {
+        team: "platform-guild",
+        since: addDays(day, -27),
+        until: day,
+      });
+      const base = `/enterprises/${world.enterprise}/copilot/metrics/reports`;
+      const recs = await records(`${base}/users-28-day/latest`, world.tokens.enterprise_owner);
+      const teams = (await (
+        await h.get(`/enterprises/${world.enterprise}/teams`, world.tokens.enterprise_owner)
+      ).json()) as { id: number; slug: string }[];
+      const id = teams.find((t) => t.slug === "platform-guild")!.id;
+      const byId = new Set<string>();
+      const bySlug = new Set<string>();
+      for (const d of new Set(recs.map((r) => r.day))) {
+        const rows = (await records(
+          `${base}/user-teams-1-day?day=${d}`,
+          world.tokens.enterprise_owner,
+        )) as unknown as { user_login: string; slug: string; day: string; team_id: number }[];
+        for (const r of rows) {
+          if (r.slug === "platform-guild") bySlug.add(`${r.user_login}|${r.day}`);
+          if (r.team_id === id) byId.add(`${r.user_login}|${r.day}`);
+        }
+      }
+      // The namesake organization team is there, so a match by slug alone would show more people.
+      expect(bySlug.size).toBeGreaterThan(byId.size);
+      const teamRecs = recs.filter((r) => byId.has(`${r.user_login}|${r.day}`));
+      const logins = [...new Set(teamRecs.map((r) => r.user_login))].sort();
+      expect(logins.length).toBeGreaterThan(0);
+      const rows = await table("[data-table=users]");
+      expect(rows.map((r) => r[0])).toEqual(logins);
+      for (const l of logins.slice(0, 3))
+        expect(rows.find((r) => r[0] === l)).toEqual(expectedRow(teamRecs, l));
     });
 
     it("reads at phone width, in dark mode too, and asks no other host for anything", async () => {

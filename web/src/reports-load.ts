@@ -57,6 +57,20 @@ async function members(api: Api, v: View, signal: AbortSignal): Promise<string[]
   }
 }
 
+/** The id of the view's enterprise team, from the enterprise's team list; null when the list is refused. */
+async function enterpriseTeamId(api: Api, v: View, signal: AbortSignal): Promise<number | null> {
+  try {
+    const teams = await api.all<{ id: number; slug: string }>(
+      `/enterprises/${seg(v.owner)}/teams?per_page=100`,
+      signal,
+    );
+    return teams.find((t) => t.slug.toLowerCase() === v.team.toLowerCase())?.id ?? null;
+  } catch (e) {
+    if (e instanceof ApiFailure) return null;
+    throw e;
+  }
+}
+
 /** Fetches one signed link: same origin, no credentials, the file's text. */
 async function download(link: string, signal: AbortSignal): Promise<string> {
   const res = await fetch(link, { signal, credentials: "omit" });
@@ -155,10 +169,15 @@ export async function loadReports(api: Api, v: View, signal: AbortSignal): Promi
         signal,
       ),
     );
+    // An enterprise's user-team rows hold its own teams and every organization's: one slug can name several
+    // teams there, so an enterprise team is matched by its id (organization rows hold that organization's only).
+    const teamId = v.kind === "enterprise-team" ? await enterpriseTeamId(api, v, signal) : null;
     const inTeam = new Set(
       rows
         .flat()
-        .filter((r) => r.slug.toLowerCase() === v.team.toLowerCase())
+        .filter((r) =>
+          teamId !== null ? r.team_id === teamId : r.slug.toLowerCase() === v.team.toLowerCase(),
+        )
         .map((r) => `${r.user_login}\u0000${r.day}`),
     );
     const teamDays = new Set([...inTeam].map((k) => k.split("\u0000")[1]));
