@@ -42,10 +42,12 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void
         ),
       );
     // A file compressed before, for the same processed data, is sent as stored (gzip-cache.ts).
-    const { version, parts, first } = await lookupStored(ctx.db, name, f);
+    const { version, parts, head } = await lookupStored(ctx.db, name, f);
+    // Read whole by the lookup: sent as one buffer.
+    if (parts !== null && parts <= head.length) return reply.send(Buffer.concat(head));
     if (parts !== null)
       return reply.send(
-        Readable.from(readStored(ctx.db, name, version, parts, first), { objectMode: false }),
+        Readable.from(readStored(ctx.db, name, version, parts, head), { objectMode: false }),
       );
     // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
     const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(

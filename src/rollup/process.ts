@@ -11,6 +11,7 @@ import { loadReportInputs } from "../reports/inputs.js";
 import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
 import { addDays, utcDay } from "../util/time.js";
 import { DayAccumulator } from "./compute.js";
+import type { DayDocument } from "./document.js";
 import type { FactRow } from "./facts.js";
 import { serializeDocument } from "./serialize.js";
 import { windowOf } from "./window.js";
@@ -130,15 +131,47 @@ async function computeAndStore(
     (u) => dir.scopesOf.get(u),
     withReports ? (u, rows, scopes) => reports.addUser(u, rows, scopes) : undefined,
   );
-  for (;;) {
-    const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
-    acc.add(chunk);
-    await insertRecords(tx, day, reports.takePending());
-    if (chunk.length < FACTS_PER_FETCH) break;
+  // The next fetch and this chunk's inserts are queued on the connection before the chunk is computed, so that on
+  // PostgreSQL the server reads and writes while JavaScript computes (PGlite runs them one after the other anyway).
+  // A failed write is thrown after the loop; the statements queued after it fail too and the transaction rolls back.
+  let failed: { error: unknown } | undefined;
+  const writes: Promise<void>[] = [];
+  const write = (rows: ReturnType<typeof reports.takePending>) => {
+    if (rows.length > 0)
+      writes.push(
+        insertRecords(tx, day, rows).catch((error: unknown) => {
+          failed ??= { error };
+        }),
+      );
+  };
+  // Marked handled when made: one left behind by a throw would otherwise end the process as unhandled.
+  const queued = <T>(p: Promise<T>) => {
+    p.catch(() => undefined);
+    return p;
+  };
+  const fetch = () => queued(tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`));
+  let docs: Map<string, DayDocument>;
+  try {
+    let next = fetch();
+    for (;;) {
+      const chunk = await next;
+      const more = chunk.length >= FACTS_PER_FETCH;
+      if (more) next = fetch();
+      acc.add(chunk);
+      write(reports.takePending());
+      if (!more) break;
+    }
+    const closed = queued(tx.query("CLOSE day_facts"));
+    docs = acc.finish(day, dir.customModels);
+    write(reports.takePending());
+    await closed;
+    await Promise.all(writes);
+  } catch (error) {
+    // The statement that failed first says why; those after it only that the transaction was aborted.
+    await Promise.all(writes);
+    throw failed?.error ?? error;
   }
-  await tx.query("CLOSE day_facts");
-  const docs = acc.finish(day, dir.customModels);
-  await insertRecords(tx, day, reports.takePending());
+  if (failed) throw failed.error;
   if (withReports) await overlayImportedRecords(tx, day, (scope) => reports.scopes.get(scope));
   const scopes: string[] = [];
   const bodies: string[] = [];
