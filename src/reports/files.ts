@@ -46,9 +46,7 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void
     // Read whole by the lookup: sent as one buffer.
     if (parts !== null && parts <= head.length) return reply.send(Buffer.concat(head));
     if (parts !== null)
-      return reply.send(
-        Readable.from(readStored(ctx.db, name, version, parts, head), { objectMode: false }),
-      );
+      return reply.send(Readable.from(readStored(ctx.db, name, version, parts, head), { objectMode: false }));
     // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
     const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
       createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
@@ -160,8 +158,7 @@ async function* teamRows(db: Queryable, f: FileIdentity): AsyncGenerator<Buffer>
           members.push({ login: t.logins[m]!, userId: t.user_ids[m]!, teamId: t.team_id });
       }
       // One team: already in login order; several: merged (login, then team id).
-      if (j - i > 1)
-        members.sort((a, b) => compareCodePoints(a.login, b.login) || a.teamId - b.teamId);
+      if (j - i > 1) members.sort((a, b) => compareCodePoints(a.login, b.login) || a.teamId - b.teamId);
       const slugJson = JSON.stringify(slug);
       for (const m of members) {
         if (aSlug !== "" && slug === aSlug && compareCodePoints(m.login, aLogin) <= 0) continue;
