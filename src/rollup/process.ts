@@ -21,6 +21,8 @@ export const PRIVACY_THRESHOLD = 5;
 const DAY_LOCK_BASE = 7_120_000;
 /** Facts per cursor fetch: large enough to amortise the round trip, small enough to keep memory flat. */
 const FACTS_PER_FETCH = 20_000;
+/** Facts computed between two yields to the event loop (≈ 500 users: one records INSERT). */
+const FACTS_PER_PART = 5_000;
 const DOCUMENTS_PER_INSERT = 100;
 /** Days of reports kept (`--retention-days`). */
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -131,25 +133,28 @@ async function computeAndStore(
     (u) => dir.scopesOf.get(u),
     withReports ? (u, rows, scopes) => reports.addUser(u, rows, scopes) : undefined,
   );
-  // The next fetch and this chunk's inserts are queued on the connection before the chunk is computed, so that on
-  // PostgreSQL the server reads and writes while JavaScript computes (PGlite runs them one after the other anyway).
-  // A failed write is thrown after the loop; the statements queued after it fail too and the transaction rolls back.
+  // The next fetch and each part's inserts are queued (one statement on the connection at a time) before the next
+  // part is computed, and the computation yields between parts, so that on PostgreSQL the server reads and writes
+  // while JavaScript computes (PGlite runs them one after the other anyway). A failed statement is thrown after
+  // the loop; those queued after it fail too and the transaction rolls back.
   let failed: { error: unknown } | undefined;
-  const writes: Promise<void>[] = [];
-  const write = (rows: ReturnType<typeof reports.takePending>) => {
-    if (rows.length > 0)
-      writes.push(
-        insertRecords(tx, day, rows).catch((error: unknown) => {
-          failed ??= { error };
-        }),
-      );
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(run: () => Promise<T>): Promise<T> => {
+    const p = tail.then(run);
+    // Marked handled when made: one left behind by a throw would otherwise end the process as unhandled.
+    tail = p.catch((error: unknown) => {
+      failed ??= { error };
+    });
+    return p;
   };
-  // Marked handled when made: one left behind by a throw would otherwise end the process as unhandled.
-  const queued = <T>(p: Promise<T>) => {
+  const write = (rows: ReturnType<typeof reports.takePending>) => {
+    if (rows.length > 0) void enqueue(() => insertRecords(tx, day, rows)).catch(() => undefined);
+  };
+  const fetch = () => {
+    const p = enqueue(() => tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`));
     p.catch(() => undefined);
     return p;
   };
-  const fetch = () => queued(tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`));
   let docs: Map<string, DayDocument>;
   try {
     let next = fetch();
@@ -157,18 +162,21 @@ async function computeAndStore(
       const chunk = await next;
       const more = chunk.length >= FACTS_PER_FETCH;
       if (more) next = fetch();
-      acc.add(chunk);
-      write(reports.takePending());
+      for (let i = 0; i < chunk.length; i += FACTS_PER_PART) {
+        acc.add(i === 0 && chunk.length <= FACTS_PER_PART ? chunk : chunk.slice(i, i + FACTS_PER_PART));
+        write(reports.takePending());
+        // I/O callbacks run here: the connection sends what is queued.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (!more) break;
     }
-    const closed = queued(tx.query("CLOSE day_facts"));
+    void enqueue(() => tx.query("CLOSE day_facts")).catch(() => undefined);
     docs = acc.finish(day, dir.customModels);
     write(reports.takePending());
-    await closed;
-    await Promise.all(writes);
+    await tail;
   } catch (error) {
+    await tail;
     // The statement that failed first says why; those after it only that the transaction was aborted.
-    await Promise.all(writes);
     throw failed?.error ?? error;
   }
   if (failed) throw failed.error;
