@@ -22,13 +22,16 @@ export interface RecordRow {
   body: string;
 }
 
-/** One serialized user-teams row to store. */
-export interface TeamRow {
+/**
+ * A team's members in one scope on the day (the user-teams rows of that team), in the order users were counted;
+ * `storeTeamDays` sorts them into the file's order.
+ */
+export interface TeamDay {
   scope: string;
-  slug: string;
-  login: string;
   teamId: number;
-  body: string;
+  slug: string;
+  logins: string[];
+  userIds: number[];
 }
 
 /** A team as the user-teams rows need it: org teams have `orgId`, enterprise teams `enterpriseId`. */
@@ -59,9 +62,9 @@ export const isReportScope = (scope: string) => scope.startsWith("org:") || scop
  */
 export class DayReports {
   pending: RecordRow[] = [];
-  pendingTeams: TeamRow[] = [];
+  /** Keyed by scope and team id: one stored row each (a row per member cost as much as the records). */
+  readonly teamDays = new Map<string, TeamDay>();
   readonly scopes = new Map<string, ScopeDay>();
-  private readonly dayJson: string;
 
   constructor(
     private readonly day: string,
@@ -73,16 +76,13 @@ export class DayReports {
       /** Members of `team:ID` / `eteam:ID` holding a seat at the end of the day (privacy threshold). */
       seated: (scope: string) => number;
     } = { info: () => undefined, seated: () => 0 },
-  ) {
-    this.dayJson = JSON.stringify(day);
-  }
+  ) {}
 
   /** Adds one counted user's day (facts of that user only) in every scope they count in. */
   addUser(userId: number, facts: readonly FactRow[], scopes: readonly string[]): void {
     let user: ReturnType<typeof computeUserDay> | undefined;
     let tail = "";
     let login = "";
-    let loginJson = "";
     for (const scope of scopes) {
       if (!isReportScope(scope)) continue;
       if (user === undefined) {
@@ -91,7 +91,6 @@ export class DayReports {
         if (user) {
           tail = recordTail(user);
           login = this.loginOf(userId) ?? String(userId);
-          loginJson = JSON.stringify(login);
         }
       }
       let s = this.scopes.get(scope);
@@ -116,15 +115,7 @@ export class DayReports {
         enterpriseId: org ? this.enterpriseOfOrg(id) : id,
       });
       this.pending.push({ scope, login, userId, body: `${head}${tail}` });
-      s.teamRows += this.addTeamRows(
-        scope,
-        org ? id : null,
-        org ? null : id,
-        userId,
-        login,
-        loginJson,
-        scopes,
-      );
+      s.teamRows += this.addTeamRows(scope, org ? id : null, org ? null : id, userId, login, scopes);
     }
   }
 
@@ -138,7 +129,6 @@ export class DayReports {
     entId: number | null,
     userId: number,
     login: string,
-    loginJson: string,
     scopes: readonly string[],
   ): number {
     let added = 0;
@@ -154,20 +144,23 @@ export class DayReports {
           : info.enterpriseId === entId ||
             (info.orgId !== null && this.enterpriseOfOrg(info.orgId) === entId);
       if (!inScope || this.teams.seated(t) < PRIVACY_THRESHOLD) continue;
-      // Written by hand, the text JSON.stringify gave for {user_id, user_login, day, organization_id |
-      // enterprise_id, team_id, slug}.
-      const body = `{"user_id":${userId},"user_login":${loginJson},"day":${this.dayJson},${orgId !== null ? `"organization_id":${JSON.stringify(String(orgId))}` : `"enterprise_id":${JSON.stringify(String(entId))}`},"team_id":${teamId},"slug":${JSON.stringify(info.slug)}}`;
-      this.pendingTeams.push({ scope, slug: info.slug, login, teamId, body });
+      const key = `${scope}|${teamId}`;
+      let members = this.teamDays.get(key);
+      if (!members) {
+        members = { scope, teamId, slug: info.slug, logins: [], userIds: [] };
+        this.teamDays.set(key, members);
+      }
+      members.logins.push(login);
+      members.userIds.push(userId);
       added++;
     }
     return added;
   }
 
   /** Takes the records serialized since the last call. */
-  takePending(): { records: RecordRow[]; teams: TeamRow[] } {
-    const p = { records: this.pending, teams: this.pendingTeams };
+  takePending(): RecordRow[] {
+    const p = this.pending;
     this.pending = [];
-    this.pendingTeams = [];
     return p;
   }
 

@@ -9,6 +9,7 @@ import { addDays, dayRange } from "../util/time.js";
 import { aggregateBody, sumsJson, ZERO_COUNTS } from "./aggregate.js";
 import { lookupStored, readStored, storeWhileSending } from "./gzip-cache.js";
 import { FILES_PATH, type FileIdentity, linkSecret, verifyLink } from "./links.js";
+import { compareCodePoints } from "./order.js";
 import { newTotals } from "./record.js";
 
 /** Rows per keyset page: about a megabyte of records. */
@@ -41,11 +42,11 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void
         ),
       );
     // A file compressed before, for the same processed data, is sent as stored (gzip-cache.ts).
-    const { version, parts, first } = await lookupStored(ctx.db, name, f);
+    const { version, parts, head } = await lookupStored(ctx.db, name, f);
+    // Read whole by the lookup: sent as one buffer.
+    if (parts !== null && parts <= head.length) return reply.send(Buffer.concat(head));
     if (parts !== null)
-      return reply.send(
-        Readable.from(readStored(ctx.db, name, version, parts, first), { objectMode: false }),
-      );
+      return reply.send(Readable.from(readStored(ctx.db, name, version, parts, head), { objectMode: false }));
     // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
     const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
       createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
@@ -112,27 +113,66 @@ export function withWindow(body: string, splice: string): string {
     : `{${splice}${body.slice(1)}`;
 }
 
+interface TeamDayRow {
+  slug: string;
+  team_id: number;
+  logins: string[];
+  user_ids: number[];
+}
+
+/** Teams read per query of a user-teams file: a few megabytes of members at most. */
+const TEAMS_PER_PAGE = 200;
+
+/**
+ * User-teams rows in (slug, login, team id) order, built from each team's stored members (user_team_days): teams
+ * read a page of slugs at a time, by keyset, with no transaction held. Teams of one slug (an organization's and an
+ * enterprise's in an enterprise scope) are merged.
+ */
 async function* teamRows(db: Queryable, f: FileIdentity): AsyncGenerator<Buffer> {
   const [aSlug = "", aLogin = ""] = f.after === "" ? [] : f.after.split("\t");
   const [bSlug = "", bLogin = ""] = f.upTo === "" ? [] : f.upTo.split("\t");
-  let slug = "";
-  let login = "";
-  let team = 0;
+  const [kind, id] = f.scope.split(":") as [string, string];
+  const tail = `"day":${JSON.stringify(f.first)},${kind === "org" ? `"organization_id":${JSON.stringify(id)}` : `"enterprise_id":${JSON.stringify(id)}`},"team_id":`;
+  let lastSlug: string | null = null;
   for (;;) {
-    const rows = await db.query<{ slug: string; login: string; team_id: number; body: string }>(
-      `SELECT slug, login, team_id, body FROM user_team_rows
-       WHERE scope = $1 AND day = $2 AND ($3 = '' OR (slug, login) > ($3, $4))
-         AND ($5 = '' OR (slug, login) <= ($5, $6)) AND (slug, login, team_id) > ($7, $8, $9)
-       ORDER BY slug, login, team_id LIMIT ${ROWS_PER_PAGE}`,
-      [f.scope, f.first, aSlug, aLogin, bSlug, bLogin, slug, login, team],
+    const teams: TeamDayRow[] = await db.query<TeamDayRow>(
+      `SELECT slug, team_id, logins, user_ids FROM user_team_days
+       WHERE scope = $1 AND day = $2 AND slug IN (
+         SELECT DISTINCT slug FROM user_team_days
+         WHERE scope = $1 AND day = $2 AND ($3::text IS NULL OR slug > $3) AND ($4 = '' OR slug >= $4)
+           AND ($5 = '' OR slug <= $5)
+         ORDER BY slug LIMIT ${TEAMS_PER_PAGE})
+       ORDER BY slug, team_id`,
+      [f.scope, f.first, lastSlug, aSlug, bSlug],
     );
-    if (rows.length === 0) return;
-    yield Buffer.from(rows.map((r) => `${r.body}\n`).join(""));
-    const lastRow = rows[rows.length - 1]!;
-    slug = lastRow.slug;
-    login = lastRow.login;
-    team = lastRow.team_id;
-    if (rows.length < ROWS_PER_PAGE) return;
+    if (teams.length === 0) return;
+    const parts: string[] = [];
+    for (let i = 0; i < teams.length; ) {
+      const slug = teams[i]!.slug;
+      let j = i;
+      while (j < teams.length && teams[j]!.slug === slug) j++;
+      const members: { login: string; userId: number; teamId: number }[] = [];
+      for (let k = i; k < j; k++) {
+        const t = teams[k]!;
+        for (let m = 0; m < t.logins.length; m++)
+          members.push({ login: t.logins[m]!, userId: t.user_ids[m]!, teamId: t.team_id });
+      }
+      // One team: already in login order; several: merged (login, then team id).
+      if (j - i > 1) members.sort((a, b) => compareCodePoints(a.login, b.login) || a.teamId - b.teamId);
+      const slugJson = JSON.stringify(slug);
+      for (const m of members) {
+        if (aSlug !== "" && slug === aSlug && compareCodePoints(m.login, aLogin) <= 0) continue;
+        if (bSlug !== "" && slug === bSlug && compareCodePoints(m.login, bLogin) > 0) continue;
+        // The text JSON.stringify gives for {user_id, user_login, day, organization_id | enterprise_id, team_id,
+        // slug}.
+        parts.push(
+          `{"user_id":${m.userId},"user_login":${JSON.stringify(m.login)},${tail}${m.teamId},"slug":${slugJson}}\n`,
+        );
+      }
+      i = j;
+    }
+    if (parts.length > 0) yield Buffer.from(parts.join(""));
+    lastSlug = teams[teams.length - 1]!.slug;
   }
 }
 

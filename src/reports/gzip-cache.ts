@@ -26,52 +26,70 @@ const VERSION_SQL = `(SELECT coalesce(string_agg(day::text || '=' || coalesce(ge
   FROM processed_days WHERE day BETWEEN $1 AND $2)`;
 
 /**
- * A stored file: its version, and when it is stored completely its part count and first part. One round trip
- * (a small file is one part): the link answer is followed by a download of each of its files.
+ * Parts read per query (1 MiB): a download of a stored file was one round trip per 256 KiB part, which on PGlite
+ * (every query crossing into its worker) and under load set its speed; a few parts a query keep the result, and
+ * PGlite's WASM memory, small.
+ */
+const PARTS_PER_READ = 4;
+
+/**
+ * A stored file: its version, and when it is stored completely its part count and first parts (`head`, up to
+ * PARTS_PER_READ; `first` is part 0). One round trip for the link answer's usual file of a megabyte or less.
  */
 export async function lookupStored(
   db: Queryable,
   name: string,
   f: FileIdentity,
-): Promise<{ version: string; parts: number | null; first: Buffer | null }> {
+): Promise<{ version: string; parts: number | null; first: Buffer | null; head: Buffer[] }> {
   const rows = await db.query<{ version: string; part: number | null; bytes: string | null }>(
     `SELECT v.version, g.part, g.bytes FROM ${VERSION_SQL} AS v(version)
-     LEFT JOIN report_file_gzip g ON g.name = $3 AND g.version = v.version AND g.part IN (-1, 0)`,
-    [f.first, f.last, name],
+     LEFT JOIN report_file_gzip g ON g.name = $3 AND g.version = v.version AND g.part BETWEEN -1 AND $4
+     ORDER BY g.part`,
+    [f.first, f.last, name, PARTS_PER_READ - 1],
   );
   const version = rows[0]?.version ?? "";
   let parts: number | null = null;
-  let first: Buffer | null = null;
+  const head: Buffer[] = [];
   for (const r of rows) {
     if (r.part === -1 && r.bytes !== null) {
       const n = Number(r.bytes);
       if (Number.isInteger(n) && n >= 0) parts = n;
-    } else if (r.part === 0 && r.bytes !== null) first = Buffer.from(r.bytes, "base64");
+    } else if (r.part !== null && r.part === head.length && r.bytes !== null)
+      head.push(Buffer.from(r.bytes, "base64"));
   }
-  return { version, parts, first: parts !== null && parts > 0 ? first : null };
+  if (parts === null || parts === 0) return { version, parts, first: null, head: [] };
+  const kept = head.slice(0, parts);
+  return { version, parts, first: kept[0] ?? null, head: kept };
 }
 
-/** A stored file's bytes, a part at a time, `first` (part 0) already read. */
+/**
+ * A stored file's bytes, PARTS_PER_READ parts a query and a chunk, the parts of `head` (part 0 on) already read.
+ */
 export async function* readStored(
   db: Queryable,
   name: string,
   version: string,
   parts: number,
-  first: Buffer | null,
+  head: Buffer | readonly Buffer[] | null,
 ): AsyncGenerator<Buffer> {
-  for (let i = 0; i < parts; i++) {
-    if (i === 0 && first) {
-      yield first;
-      continue;
-    }
-    const [row] = await db.query<{ bytes: string }>(
-      "SELECT bytes FROM report_file_gzip WHERE name = $1 AND version = $2 AND part = $3",
-      [name, version, i],
+  const known = head === null ? [] : Buffer.isBuffer(head) ? [head] : head;
+  if (known.length > 0) yield known.length === 1 ? known[0]! : Buffer.concat(known);
+  for (let i = known.length; i < parts; i += PARTS_PER_READ) {
+    const end = Math.min(parts, i + PARTS_PER_READ);
+    const rows = await db.query<{ part: number; bytes: string }>(
+      `SELECT part, bytes FROM report_file_gzip WHERE name = $1 AND version = $2 AND part >= $3 AND part < $4
+       ORDER BY part`,
+      [name, version, i, end],
     );
     // A part gone meanwhile (a newer version replaced this one): the download fails rather than sending a
     // truncated file as if it were whole.
-    if (!row) throw new Error(`stored report file ${name} lost part ${i}`);
-    yield Buffer.from(row.bytes, "base64");
+    const bufs: Buffer[] = [];
+    for (let p = i; p < end; p++) {
+      const row = rows[p - i];
+      if (row?.part !== p) throw new Error(`stored report file ${name} lost part ${p}`);
+      bufs.push(Buffer.from(row.bytes, "base64"));
+    }
+    yield bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs);
   }
 }
 

@@ -21,8 +21,9 @@ export async function reportRows(db: Queryable, f: Base): Promise<number> {
 async function units(db: Queryable, f: Base): Promise<{ k: string; n: number }[]> {
   if (f.kind === "user-teams-1-day")
     return db.query(
-      `SELECT slug || E'\\t' || login AS k, count(*)::int AS n FROM user_team_rows
-       WHERE scope = $1 AND day = $2 GROUP BY slug, login ORDER BY slug, login`,
+      `SELECT t.slug || E'\\t' || m.login AS k, count(*)::int AS n
+       FROM user_team_days t, unnest(t.logins) AS m(login)
+       WHERE t.scope = $1 AND t.day = $2 GROUP BY t.slug, m.login ORDER BY t.slug, m.login COLLATE "C"`,
       [f.scope, f.first],
     );
   return db.query(

@@ -1,12 +1,15 @@
 import type { Queryable } from "../db/db.js";
 import { addDays } from "../util/time.js";
 import { type ActiveCounts, aggregateBody, sumsJson } from "./aggregate.js";
-import type { DayReports, RecordRow, TeamRow } from "./day-reports.js";
+import type { DayReports, RecordRow } from "./day-reports.js";
 import { dropStaleFiles, pruneStoredFiles } from "./gzip-cache.js";
+import { compareCodePoints } from "./order.js";
 import { newTotals } from "./record.js";
 
-/** Records per INSERT: about 1 kB each, so a statement stays well under a megabyte. */
+/** Records per INSERT: about 2.4 kB each, so a statement stays around a megabyte. */
 const RECORDS_PER_INSERT = 500;
+/** Team members per INSERT of user_team_days (a login and an id each). */
+const MEMBERS_PER_INSERT = 20_000;
 const ZERO_SUMS = sumsJson(newTotals());
 
 /** Removes a day's computed reports before they are computed again (in the caller's transaction). */
@@ -17,7 +20,7 @@ export async function clearReportDay(tx: Queryable, day: string): Promise<void> 
     [day],
   );
   await tx.query(
-    `DELETE FROM user_team_rows r USING report_days d
+    `DELETE FROM user_team_days r USING report_days d
      WHERE d.day = $1 AND r.scope = d.scope AND r.day = $1`,
     [day],
   );
@@ -37,43 +40,38 @@ function joinBodies(rows: readonly { body: string }[]): string {
   return text;
 }
 
-/** Stores serialized user-day records. */
-export async function insertRecords(
-  tx: Queryable,
-  day: string,
-  pending: { records: readonly RecordRow[]; teams: readonly TeamRow[] },
-): Promise<void> {
-  const rows = pending.records;
-  const teams = pending.teams;
-  for (let i = 0; i < teams.length; i += RECORDS_PER_INSERT) {
-    const slice = teams.slice(i, i + RECORDS_PER_INSERT);
-    await tx.query(
-      `INSERT INTO user_team_rows (scope, day, slug, login, team_id, body)
-       SELECT s, $1::date, sl, l, t, b
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], string_to_array($6, E'\n')) AS x(s, sl, l, t, b)
-       ON CONFLICT (scope, day, slug, login, team_id) DO UPDATE SET body = excluded.body`,
-      [
-        day,
-        slice.map((r) => r.scope),
-        slice.map((r) => r.slug),
-        slice.map((r) => r.login),
-        slice.map((r) => r.teamId),
-        joinBodies(slice),
-      ],
-    );
+/**
+ * Any text as an array literal for `$n::text::text[]`, every element quoted: the driver would otherwise serialize a
+ * `text[]` parameter element by element in JavaScript, where PostgreSQL parses this text in C.
+ */
+function textArray(values: readonly string[]): string {
+  let out = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0) out += ",";
+    out += `"${v.includes('"') || v.includes("\\") ? v.replace(/["\\]/g, "\\$&") : v}"`;
   }
+  return `${out}}`;
+}
+
+/**
+ * Stores serialized user-day records, each column as one text parameter (scopes such as `org:12` and ids hold no
+ * comma).
+ */
+export async function insertRecords(tx: Queryable, day: string, rows: readonly RecordRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += RECORDS_PER_INSERT) {
     const slice = rows.slice(i, i + RECORDS_PER_INSERT);
     await tx.query(
       `INSERT INTO user_day_records (scope, day, login, user_id, body)
        SELECT s, $1::date, l, u, b
-       FROM unnest($2::text[], $3::text[], $4::int[], string_to_array($5, E'\n')) AS x(s, l, u, b)
+       FROM unnest(string_to_array($2, ','), $3::text::text[], string_to_array($4, ',')::int[],
+                   string_to_array($5, E'\n')) AS x(s, l, u, b)
        ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
       [
         day,
-        slice.map((r) => r.scope),
-        slice.map((r) => r.login),
-        slice.map((r) => r.userId),
+        slice.map((r) => r.scope).join(","),
+        textArray(slice.map((r) => r.login)),
+        slice.map((r) => r.userId).join(","),
         joinBodies(slice),
       ],
     );
@@ -81,10 +79,52 @@ export async function insertRecords(
 }
 
 /**
+ * Stores the day's teams with their members, one row per scope and team, members in the file's order (login in
+ * code-point order). Sent flattened, one member a line, and grouped by the server.
+ */
+export async function storeTeamDays(tx: Queryable, day: string, reports: DayReports): Promise<void> {
+  let scopes: string[] = [];
+  let teams: number[] = [];
+  let slugs: string[] = [];
+  let logins: string[] = [];
+  let ids: number[] = [];
+  const flush = async () => {
+    if (logins.length === 0) return;
+    await tx.query(
+      `INSERT INTO user_team_days (scope, day, team_id, slug, logins, user_ids)
+       SELECT s, $1::date, t, sl, array_agg(l ORDER BY o), array_agg(u ORDER BY o)
+       FROM unnest(string_to_array($2, ','), string_to_array($3, ',')::int[], $4::text::text[], $5::text::text[],
+                   string_to_array($6, ',')::int[]) WITH ORDINALITY AS x(s, t, sl, l, u, o)
+       GROUP BY s, t, sl`,
+      [day, scopes.join(","), teams.join(","), textArray(slugs), textArray(logins), ids.join(",")],
+    );
+    scopes = [];
+    teams = [];
+    slugs = [];
+    logins = [];
+    ids = [];
+  };
+  for (const t of reports.teamDays.values()) {
+    const order = t.logins.map((_, i) => i).sort((a, b) => compareCodePoints(t.logins[a]!, t.logins[b]!));
+    // A team is sent whole by one statement (its row is made by one GROUP BY).
+    if (logins.length + order.length > MEMBERS_PER_INSERT) await flush();
+    for (const i of order) {
+      scopes.push(t.scope);
+      teams.push(t.teamId);
+      slugs.push(t.slug);
+      logins.push(t.logins[i]!);
+      ids.push(t.userIds[i]!);
+    }
+  }
+  await flush();
+}
+
+/**
  * Stores each scope's day row (active sets, sums), then the aggregate records of this day and of the processed
  * days up to 27 later, whose 7- and 28-day counts include this day.
  */
 export async function storeReportDay(tx: Queryable, day: string, reports: DayReports): Promise<void> {
+  await storeTeamDays(tx, day, reports);
   const scopes = [...reports.scopes.keys()].sort();
   for (let i = 0; i < scopes.length; i += 100) {
     const slice = scopes.slice(i, i + 100);
@@ -176,7 +216,7 @@ export async function pruneReports(tx: Queryable, firstKept: string): Promise<vo
     [firstKept],
   );
   await tx.query(
-    `DELETE FROM user_team_rows r USING report_days d
+    `DELETE FROM user_team_days r USING report_days d
      WHERE d.day < $1 AND r.scope = d.scope AND r.day = d.day`,
     [firstKept],
   );

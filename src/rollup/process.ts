@@ -11,6 +11,7 @@ import { loadReportInputs } from "../reports/inputs.js";
 import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
 import { addDays, utcDay } from "../util/time.js";
 import { DayAccumulator } from "./compute.js";
+import type { DayDocument } from "./document.js";
 import type { FactRow } from "./facts.js";
 import { serializeDocument } from "./serialize.js";
 import { windowOf } from "./window.js";
@@ -20,6 +21,8 @@ export const PRIVACY_THRESHOLD = 5;
 const DAY_LOCK_BASE = 7_120_000;
 /** Facts per cursor fetch: large enough to amortise the round trip, small enough to keep memory flat. */
 const FACTS_PER_FETCH = 20_000;
+/** Facts computed between two yields to the event loop (≈ 500 users: one records INSERT). */
+const FACTS_PER_PART = 5_000;
 const DOCUMENTS_PER_INSERT = 100;
 /** Days of reports kept (`--retention-days`). */
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -130,15 +133,53 @@ async function computeAndStore(
     (u) => dir.scopesOf.get(u),
     withReports ? (u, rows, scopes) => reports.addUser(u, rows, scopes) : undefined,
   );
-  for (;;) {
-    const chunk = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
-    acc.add(chunk);
-    await insertRecords(tx, day, reports.takePending());
-    if (chunk.length < FACTS_PER_FETCH) break;
+  // The next fetch and each part's inserts are queued (one statement on the connection at a time) before the next
+  // part is computed, and the computation yields between parts, so that on PostgreSQL the server reads and writes
+  // while JavaScript computes (PGlite runs them one after the other anyway). A failed statement is thrown after
+  // the loop; those queued after it fail too and the transaction rolls back.
+  let failed: { error: unknown } | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(run: () => Promise<T>): Promise<T> => {
+    const p = tail.then(run);
+    // Marked handled when made: one left behind by a throw would otherwise end the process as unhandled.
+    tail = p.catch((error: unknown) => {
+      failed ??= { error };
+    });
+    return p;
+  };
+  const write = (rows: ReturnType<typeof reports.takePending>) => {
+    if (rows.length > 0) void enqueue(() => insertRecords(tx, day, rows)).catch(() => undefined);
+  };
+  const fetch = () => {
+    const p = enqueue(() => tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`));
+    p.catch(() => undefined);
+    return p;
+  };
+  let docs: Map<string, DayDocument>;
+  try {
+    let next = fetch();
+    for (;;) {
+      const chunk = await next;
+      const more = chunk.length >= FACTS_PER_FETCH;
+      if (more) next = fetch();
+      for (let i = 0; i < chunk.length; i += FACTS_PER_PART) {
+        acc.add(i === 0 && chunk.length <= FACTS_PER_PART ? chunk : chunk.slice(i, i + FACTS_PER_PART));
+        write(reports.takePending());
+        // I/O callbacks run here: the connection sends what is queued.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (!more) break;
+    }
+    void enqueue(() => tx.query("CLOSE day_facts")).catch(() => undefined);
+    docs = acc.finish(day, dir.customModels);
+    write(reports.takePending());
+    await tail;
+  } catch (error) {
+    await tail;
+    // The statement that failed first says why; those after it only that the transaction was aborted.
+    throw failed?.error ?? error;
   }
-  await tx.query("CLOSE day_facts");
-  const docs = acc.finish(day, dir.customModels);
-  await insertRecords(tx, day, reports.takePending());
+  if (failed) throw failed.error;
   if (withReports) await overlayImportedRecords(tx, day, (scope) => reports.scopes.get(scope));
   const scopes: string[] = [];
   const bodies: string[] = [];
