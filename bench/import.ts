@@ -13,6 +13,7 @@
  * process: the importing process is then the product itself, without the TypeScript loader.
  *
  *   node --import tsx bench/import.ts [--quick] [--users N] [--only pglite|postgres|parse] [--cli]
+ *   node --import tsx bench/import.ts --users N --write FILE   (only writes the file, for profiling by hand)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -191,6 +192,12 @@ function report(label: string, r: ChildResult, records: number, base: number | n
 }
 
 async function main() {
+  // --write FILE: only write the file (for profiling `pilotlog import` by hand with `node --cpu-prof`).
+  const keep = arg("--write");
+  if (keep) {
+    console.log(`wrote ${await writeFile(keep)} records to ${keep}`);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-import-"));
   const file = join(dir, "users-28-day.ndjson");
   try {

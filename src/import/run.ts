@@ -1,3 +1,4 @@
+import { bodyOf } from "./body.js";
 import { recordFacts } from "./facts.js";
 import { expandSources, readSourceBatches } from "./read.js";
 import {
@@ -42,6 +43,8 @@ export interface ImportSummary {
 /** Records per transaction: large enough to amortise round trips, small enough to keep memory flat. */
 export const BATCH = 2000;
 const MAX_PROBLEMS_KEPT = 1000;
+/** Records read between two turns of the event loop while a batch is in flight (≈ 2 ms of work). */
+const YIELD_EVERY = 64;
 
 type Sums = { records: number } & Record<string, number>;
 
@@ -78,6 +81,7 @@ export async function runImport(
   let records: { p: PendingRecord; where: string }[] = [];
   let teams: { p: PendingTeamRow; where: string }[] = [];
   let read = 0;
+  let sinceYield = 0;
 
   // One batch is stored while the next is read and checked (PostgreSQL works in its own process meanwhile); never
   // more, so memory stays flat whatever the file's size. A failed batch fails the import when the next one is due.
@@ -129,6 +133,12 @@ export async function runImport(
   for (const file of files) {
     for await (const items of readSourceBatches(file, (bytes) => opts.onProgress?.(read, file, bytes)))
       for (const item of items) {
+        // While a batch is being stored, its statements' answers wait for this loop: let them in every few
+        // records, so the database goes on with the next statement instead of idling until the chunk is read.
+        if (inflight && ++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise<void>((r) => setImmediate(r));
+        }
         if (item.kind === "problem") {
           problem(item.where, item.reason);
           continue;
@@ -219,18 +229,6 @@ function scopeOf(o: Record<string, unknown>): { kind: "org" | "ent"; upstreamId:
 function scopeKeyOf(o: Record<string, unknown>): string {
   const s = scopeOf(o);
   return `${s ? `${s.kind}:${s.upstreamId}` : "?"}|${String(o.day)}`;
-}
-
-/**
- * The record as it will be re-served: the NDJSON line as it came, or the parsed value written compactly (keys in
- * their order). The 28-day files' window keys are dropped: the record is served again as a day's record.
- */
-function bodyOf(o: Record<string, unknown>, raw: string | null): string {
-  if ("report_start_day" in o || "report_end_day" in o) {
-    const { report_start_day: _a, report_end_day: _b, ...rest } = o;
-    return JSON.stringify(rest);
-  }
-  return raw ?? JSON.stringify(o);
 }
 
 /** Compares each aggregate day record with the sums of the user records of the same scope and day read in this run. */

@@ -196,8 +196,8 @@ interface GrantRange {
  * lateral lookup per row by user (`IS TRUE` keeps the scope out of the index choice): as an anti-join the planner
  * read every grant of the table, or of a 100,000-user organization for each row, a second per batch.
  */
-async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange>): Promise<void> {
-  const list = [...ranges.values()];
+async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange> | GrantRange[]): Promise<void> {
+  const list = Array.isArray(ranges) ? ranges : [...ranges.values()];
   for (let i = 0; i < list.length; i += 5000) {
     const s = list.slice(i, i + 5000);
     await tx.query(
@@ -237,6 +237,13 @@ function addRange(
   }
 }
 
+/** Each member range followed by the same range as a seat. */
+function withSeats(members: Map<string, GrantRange>): GrantRange[] {
+  const out: GrantRange[] = [];
+  for (const g of members.values()) out.push(g, { ...g, role: "seat" });
+  return out;
+}
+
 async function markDays(tx: Queryable, days: Iterable<string>): Promise<void> {
   await tx.query(
     `INSERT INTO dirty_days (day, reason) SELECT d, 'import' FROM unnest(string_to_array($1, ',')::date[]) AS d
@@ -260,7 +267,11 @@ async function resolveScopes(
   scopes: ScopeMap,
 ): Promise<Map<string, number | string>> {
   const out = new Map<string, number | string>();
+  let last: { kind: string; upstreamId: string } | null = null;
   for (const r of batch) {
+    // A file's records are mostly of one scope: no key made for each record of a run of the same one.
+    if (last && r.kind === last.kind && r.upstreamId === last.upstreamId) continue;
+    last = r;
     const key = `${r.kind}:${r.upstreamId}`;
     if (out.has(key)) continue;
     try {
@@ -299,11 +310,17 @@ export async function storeRecords(
         body: [] as string[],
       };
       const placed: PendingRecord[] = [];
+      // A record makes its user a member with a seat on its day: one range serves both roles.
       const ranges = new Map<string, GrantRange>();
       let bodiesPlain = true;
+      let lastScope: PendingRecord | null = null;
+      let id: number | string = "";
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
-        const id = local.get(`${r.kind}:${r.upstreamId}`)!;
+        if (!lastScope || r.kind !== lastScope.kind || r.upstreamId !== lastScope.upstreamId) {
+          id = local.get(`${r.kind}:${r.upstreamId}`)!;
+          lastScope = r;
+        }
         if (typeof id === "string") {
           result.unplaced.push({ index: i, reason: id });
           continue;
@@ -319,7 +336,6 @@ export async function storeRecords(
         if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
         placed.push(r);
         addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day);
-        addRange(ranges, { kind: r.kind, id, user, role: "seat" }, r.day);
         result.days.add(r.day);
       }
       if (placed.length === 0) return result;
@@ -429,7 +445,7 @@ export async function storeRecords(
             commaList(f.split),
           ],
         );
-      await widenGrants(tx, ranges);
+      await widenGrants(tx, withSeats(ranges));
       await markDays(tx, result.days);
       await tx.query(ADVANCE_DIRECTORY);
       result.records = placed.length;
