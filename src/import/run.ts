@@ -1,6 +1,6 @@
 import { bodyOf } from "./body.js";
 import { recordFacts } from "./facts.js";
-import { expandSources, readSourceBatches } from "./read.js";
+import { expandSources, parseLine, readSourceBatches, sourceName } from "./read.js";
 import {
   COUNTER_NAMES,
   checkRecord,
@@ -78,7 +78,8 @@ export async function runImport(
   const days = new Set<string>();
   const sums = new Map<string, Sums>();
   const aggregates: { key: string; where: string; value: Record<string, unknown> }[] = [];
-  let records: { p: PendingRecord; where: string }[] = [];
+  /** `at`: the NDJSON line of the file being read (batches never span two files), or where the value is. */
+  let records: { p: PendingRecord; at: string | number }[] = [];
   let teams: { p: PendingTeamRow; where: string }[] = [];
   let read = 0;
   let sinceYield = 0;
@@ -98,14 +99,17 @@ export async function runImport(
       failure = { err };
     });
   };
-  const flushRecords = async () => {
+  const flushRecords = async (name: string) => {
     if (records.length === 0) return;
     const batch = records;
     records = [];
     await submit(async () => {
       const r = await sink.records(batch.map((b) => b.p));
       const bad = new Set(r.unplaced.map((u) => u.index));
-      for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
+      for (const u of r.unplaced) {
+        const at = batch[u.index]!.at;
+        problem(typeof at === "number" ? `${name}:${at}` : at, u.reason);
+      }
       batch.forEach((b, i) => {
         if (bad.has(i)) return;
         s.records++;
@@ -131,6 +135,8 @@ export async function runImport(
   };
 
   for (const file of files) {
+    const name = sourceName(file);
+    const whereOf = (at: string | number) => (typeof at === "number" ? `${name}:${at}` : at);
     for await (const items of readSourceBatches(file, (bytes) => opts.onProgress?.(read, file, bytes)))
       for (const item of items) {
         // While a batch is being stored, its statements' answers wait for this loop: let them in every few
@@ -143,11 +149,28 @@ export async function runImport(
           problem(item.where, item.reason);
           continue;
         }
+        // Where a value is: an NDJSON line's place is only spelled out when something is reported of it.
+        let at: string | number;
+        let v: unknown;
+        let raw: string | null;
+        if (item.kind === "line") {
+          const r = parseLine(item);
+          if (!r.ok) {
+            problem(`${item.name}:${item.line}`, r.reason);
+            continue;
+          }
+          at = item.line;
+          v = r.value;
+          raw = item.raw;
+        } else {
+          at = item.where;
+          v = item.value;
+          raw = item.raw;
+        }
         read++;
-        const v = item.value;
         if (!v || typeof v !== "object" || Array.isArray(v)) {
           problem(
-            item.where,
+            whereOf(at),
             "not a JSON object (expected one user-day record, user-team row or aggregate record)",
           );
           continue;
@@ -155,29 +178,29 @@ export async function runImport(
         const o = v as Record<string, unknown>;
         if (Array.isArray(o.day_totals)) {
           for (const d of o.day_totals as Record<string, unknown>[])
-            aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: item.where, value: d });
+            aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: whereOf(at), value: d });
           continue;
         }
         if (!("user_login" in o) && "daily_active_users" in o) {
-          aggregates.push({ key: scopeKeyOf(o), where: item.where, value: o });
+          aggregates.push({ key: scopeKeyOf(o), where: whereOf(at), value: o });
           continue;
         }
         if ("slug" in o && "user_login" in o) {
           const bad = checkTeamRow(o);
           const scope = bad ? null : scopeOf(o);
           if (bad || !scope) {
-            problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+            problem(whereOf(at), bad ?? "record: has neither organization_id nor enterprise_id");
             continue;
           }
           const t = o as unknown as TeamRow;
-          teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: item.where });
+          teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: whereOf(at) });
           if (teams.length >= BATCH) await flushTeams();
           continue;
         }
         const bad = checkRecord(o);
         const scope = bad ? null : scopeOf(o);
         if (bad || !scope) {
-          problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+          problem(whereOf(at), bad ?? "record: has neither organization_id nor enterprise_id");
           continue;
         }
         const rec = o as unknown as ImportedRecord;
@@ -202,15 +225,15 @@ export async function runImport(
               scope.kind === "org" && o.enterprise_id != null ? String(o.enterprise_id) : null,
             login: rec.user_login,
             day: rec.day,
-            body: bodyOf(o, item.raw),
+            body: bodyOf(o, raw),
             facts: built.facts,
             split: built.split,
           },
-          where: item.where,
+          at,
         });
-        if (records.length >= BATCH) await flushRecords();
+        if (records.length >= BATCH) await flushRecords(name);
       }
-    await flushRecords();
+    await flushRecords(name);
     await flushTeams();
     await settle();
   }
