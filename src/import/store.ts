@@ -2,7 +2,7 @@ import { selectColumns } from "../db/columns.js";
 import type { Db, Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
-import { commaList, jsonTexts, textArray } from "./params.js";
+import { commaList, jsonTexts, textArray, textColumn } from "./params.js";
 
 /**
  * Writes imported records, in batches, each batch in one transaction (a failure leaves what was stored before it as
@@ -343,16 +343,17 @@ export async function storeRecords(
       const dayText = commaList(rec.day);
       const userText = commaList(rec.user);
       // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
+      const logins = textColumn(rec.login, 3);
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
          SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
-           $3::text::text[], string_to_array($4, ',')::int[],
+           ${logins.sql}, string_to_array($4, ',')::int[],
            ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
          ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
         [
           scopeText,
           dayText,
-          textArray(rec.login),
+          logins.param,
           userText,
           bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body),
         ],
@@ -422,11 +423,12 @@ export async function storeRecords(
           f.split.push(r.split ? "t" : "f");
         }
       });
-      if (f.day.length > 0)
+      if (f.day.length > 0) {
+        const texts = [f.feature, f.editor, f.model, f.dim].map((v, i) => textColumn(v, 4 + i));
         await tx.query(
           `INSERT INTO imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split)
            SELECT * FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[],
-             string_to_array($3, ','), $4::text::text[], $5::text::text[], $6::text::text[], $7::text::text[],
+             string_to_array($3, ','), ${texts.map((t) => t.sql).join(", ")},
              string_to_array($8, ',')::bigint[], string_to_array($9, ',')::bigint[],
              string_to_array($10, ',')::bigint[], string_to_array($11, ',')::bigint[],
              string_to_array($12, ',')::boolean[])`,
@@ -434,10 +436,7 @@ export async function storeRecords(
             commaList(f.day),
             commaList(f.user),
             commaList(f.scope),
-            textArray(f.feature),
-            textArray(f.editor),
-            textArray(f.model),
-            textArray(f.dim),
+            ...texts.map((t) => t.param),
             commaList(f.n1),
             commaList(f.n2),
             commaList(f.n3),
@@ -445,6 +444,7 @@ export async function storeRecords(
             commaList(f.split),
           ],
         );
+      }
       await widenGrants(tx, withSeats(ranges));
       await markDays(tx, result.days);
       await tx.query(ADVANCE_DIRECTORY);
