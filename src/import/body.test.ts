@@ -28,7 +28,8 @@ describe("bodyOf", () => {
   });
 
   it("leaves the rest of the line byte for byte (spacing, number spelling)", () => {
-    const line = '{"day": "2026-10-01","report_start_day":"2026-10-01","report_end_day":"2026-10-28","n": 1.0}';
+    const line =
+      '{"day": "2026-10-01","report_start_day":"2026-10-01","report_end_day":"2026-10-28","n": 1.0}';
     expect(bodyOf(JSON.parse(line), line)).toBe('{"day": "2026-10-01","n": 1.0}');
   });
 

@@ -350,13 +350,7 @@ export async function storeRecords(
            ${logins.sql}, string_to_array($4, ',')::int[],
            ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
          ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
-        [
-          scopeText,
-          dayText,
-          logins.param,
-          userText,
-          bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body),
-        ],
+        [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
       );
       // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
       // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
