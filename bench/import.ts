@@ -13,6 +13,7 @@
  * process: the importing process is then the product itself, without the TypeScript loader.
  *
  *   node --import tsx bench/import.ts [--quick] [--users N] [--only pglite|postgres|parse] [--cli]
+ *   node --import tsx bench/import.ts --users N --write FILE   (only writes the file, for profiling by hand)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -148,8 +149,12 @@ async function cliImport(
   });
   let sampled = 0;
   let hwm = 0;
+  let cpuS = Number.NaN;
   const sampler = setInterval(() => {
     try {
+      // utime + stime, in clock ticks (100 a second): the CPU the import took, whatever the machine's load.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      cpuS = (Number(stat[11]) + Number(stat[12])) / 100;
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
       sampled = Math.max(sampled, kb("VmRSS"));
@@ -163,7 +168,7 @@ async function cliImport(
   const secs = (performance.now() - t) / 1000;
   if (code !== 0) throw new Error(`pilotlog import exited ${code}: ${out}`);
   const records = Number(/Imported (\d+) user-day records/.exec(out)?.[1] ?? -1);
-  return { records, secs, sampledMb: sampled / 1024, hwmMb: hwm / 1024, cpuS: Number.NaN, out };
+  return { records, secs, sampledMb: sampled / 1024, hwmMb: hwm / 1024, cpuS, out };
 }
 
 async function prepareFolder(dir: string): Promise<void> {
@@ -191,6 +196,12 @@ function report(label: string, r: ChildResult, records: number, base: number | n
 }
 
 async function main() {
+  // --write FILE: only write the file (for profiling `pilotlog import` by hand with `node --cpu-prof`).
+  const keep = arg("--write");
+  if (keep) {
+    console.log(`wrote ${await writeFile(keep)} records to ${keep}`);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-import-"));
   const file = join(dir, "users-28-day.ndjson");
   try {

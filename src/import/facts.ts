@@ -150,8 +150,11 @@ export function recordFacts(rec: ImportedRecord): RecordFacts {
     else covered.set(f, [r]);
   }
   for (const f of MODEL_FEATURES) {
-    const rows = covered.get(f) ?? [];
     const total = byFeature.get(f);
+    const listed = covered.get(f);
+    // Neither totals nor model rows: every fact of the feature would be zero (and `add` keeps none).
+    if (!total && !listed) continue;
+    const rows = listed ?? [];
     const rest: CounterRow = {};
     if (total)
       for (const c of COUNTER_NAMES)
@@ -224,13 +227,37 @@ export function recordFacts(rec: ImportedRecord): RecordFacts {
   return { facts: merge(out), split, unknownFeatures: [...unknown].sort() };
 }
 
-/** Facts with the same key added together (the facts table has one row per key). */
+/**
+ * Facts with the same key added together (the facts table has one row per key). A record makes a handful of facts:
+ * compared pairwise, without a key string per fact; the facts are `recordFacts`' own objects, added into in place.
+ */
 function merge(facts: Omit<FactRow, "userId">[]): Omit<FactRow, "userId">[] {
+  if (facts.length > 64) return mergeByKey(facts);
+  const out: Omit<FactRow, "userId">[] = [];
+  for (const f of facts) {
+    let e: Omit<FactRow, "userId"> | undefined;
+    for (const o of out)
+      if (o.feature === f.feature && o.editor === f.editor && o.model === f.model && o.dim === f.dim) {
+        e = o;
+        break;
+      }
+    if (!e) out.push(f);
+    else {
+      e.n1 += f.n1;
+      e.n2 += f.n2;
+      e.n3 += f.n3;
+      e.n4 += f.n4;
+    }
+  }
+  return out;
+}
+
+function mergeByKey(facts: Omit<FactRow, "userId">[]): Omit<FactRow, "userId">[] {
   const by = new Map<string, Omit<FactRow, "userId">>();
   for (const f of facts) {
     const k = `${f.feature}\0${f.editor}\0${f.model}\0${f.dim}`;
     const e = by.get(k);
-    if (!e) by.set(k, { ...f });
+    if (!e) by.set(k, f);
     else {
       e.n1 += f.n1;
       e.n2 += f.n2;

@@ -23,3 +23,15 @@ export function textArray(values: readonly string[]): string {
  * control character is escaped inside strings and not allowed outside them), so no escaping is needed.
  */
 export const jsonTexts = (values: readonly string[]): string => values.join("\u001f");
+
+/**
+ * A text column as parameter `$n`: joined by U+001F for `string_to_array` (a plain split, cheaper for PostgreSQL than
+ * reading a quoted array literal) unless a value holds that character or the column is one empty text (which
+ * `string_to_array` reads as no element); else as an array literal.
+ */
+export function textColumn(values: readonly string[], n: number): { sql: string; param: string } {
+  const plain = !(values.length === 1 && values[0] === "") && !values.some((v) => v.includes("\u001f"));
+  return plain
+    ? { sql: `string_to_array($${n}, chr(31))`, param: jsonTexts(values) }
+    : { sql: `$${n}::text::text[]`, param: textArray(values) };
+}

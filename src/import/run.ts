@@ -1,5 +1,6 @@
+import { bodyOf } from "./body.js";
 import { recordFacts } from "./facts.js";
-import { expandSources, readSourceBatches } from "./read.js";
+import { expandSources, parseLine, readSourceBatches, sourceName } from "./read.js";
 import {
   COUNTER_NAMES,
   checkRecord,
@@ -42,6 +43,8 @@ export interface ImportSummary {
 /** Records per transaction: large enough to amortise round trips, small enough to keep memory flat. */
 export const BATCH = 2000;
 const MAX_PROBLEMS_KEPT = 1000;
+/** Records read between two turns of the event loop while a batch is in flight (≈ 2 ms of work). */
+const YIELD_EVERY = 64;
 
 type Sums = { records: number } & Record<string, number>;
 
@@ -75,9 +78,11 @@ export async function runImport(
   const days = new Set<string>();
   const sums = new Map<string, Sums>();
   const aggregates: { key: string; where: string; value: Record<string, unknown> }[] = [];
-  let records: { p: PendingRecord; where: string }[] = [];
+  /** `at`: the NDJSON line of the file being read (batches never span two files), or where the value is. */
+  let records: { p: PendingRecord; at: string | number }[] = [];
   let teams: { p: PendingTeamRow; where: string }[] = [];
   let read = 0;
+  let sinceYield = 0;
 
   // One batch is stored while the next is read and checked (PostgreSQL works in its own process meanwhile); never
   // more, so memory stays flat whatever the file's size. A failed batch fails the import when the next one is due.
@@ -94,14 +99,17 @@ export async function runImport(
       failure = { err };
     });
   };
-  const flushRecords = async () => {
+  const flushRecords = async (name: string) => {
     if (records.length === 0) return;
     const batch = records;
     records = [];
     await submit(async () => {
       const r = await sink.records(batch.map((b) => b.p));
       const bad = new Set(r.unplaced.map((u) => u.index));
-      for (const u of r.unplaced) problem(batch[u.index]!.where, u.reason);
+      for (const u of r.unplaced) {
+        const at = batch[u.index]!.at;
+        problem(typeof at === "number" ? `${name}:${at}` : at, u.reason);
+      }
       batch.forEach((b, i) => {
         if (bad.has(i)) return;
         s.records++;
@@ -127,17 +135,42 @@ export async function runImport(
   };
 
   for (const file of files) {
+    const name = sourceName(file);
+    const whereOf = (at: string | number) => (typeof at === "number" ? `${name}:${at}` : at);
     for await (const items of readSourceBatches(file, (bytes) => opts.onProgress?.(read, file, bytes)))
       for (const item of items) {
+        // While a batch is being stored, its statements' answers wait for this loop: let them in every few
+        // records, so the database goes on with the next statement instead of idling until the chunk is read.
+        if (inflight && ++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise<void>((r) => setImmediate(r));
+        }
         if (item.kind === "problem") {
           problem(item.where, item.reason);
           continue;
         }
+        // Where a value is: an NDJSON line's place is only spelled out when something is reported of it.
+        let at: string | number;
+        let v: unknown;
+        let raw: string | null;
+        if (item.kind === "line") {
+          const r = parseLine(item);
+          if (!r.ok) {
+            problem(`${item.name}:${item.line}`, r.reason);
+            continue;
+          }
+          at = item.line;
+          v = r.value;
+          raw = item.raw;
+        } else {
+          at = item.where;
+          v = item.value;
+          raw = item.raw;
+        }
         read++;
-        const v = item.value;
         if (!v || typeof v !== "object" || Array.isArray(v)) {
           problem(
-            item.where,
+            whereOf(at),
             "not a JSON object (expected one user-day record, user-team row or aggregate record)",
           );
           continue;
@@ -145,29 +178,29 @@ export async function runImport(
         const o = v as Record<string, unknown>;
         if (Array.isArray(o.day_totals)) {
           for (const d of o.day_totals as Record<string, unknown>[])
-            aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: item.where, value: d });
+            aggregates.push({ key: scopeKeyOf({ ...o, ...d }), where: whereOf(at), value: d });
           continue;
         }
         if (!("user_login" in o) && "daily_active_users" in o) {
-          aggregates.push({ key: scopeKeyOf(o), where: item.where, value: o });
+          aggregates.push({ key: scopeKeyOf(o), where: whereOf(at), value: o });
           continue;
         }
         if ("slug" in o && "user_login" in o) {
           const bad = checkTeamRow(o);
           const scope = bad ? null : scopeOf(o);
           if (bad || !scope) {
-            problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+            problem(whereOf(at), bad ?? "record: has neither organization_id nor enterprise_id");
             continue;
           }
           const t = o as unknown as TeamRow;
-          teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: item.where });
+          teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: whereOf(at) });
           if (teams.length >= BATCH) await flushTeams();
           continue;
         }
         const bad = checkRecord(o);
         const scope = bad ? null : scopeOf(o);
         if (bad || !scope) {
-          problem(item.where, bad ?? "record: has neither organization_id nor enterprise_id");
+          problem(whereOf(at), bad ?? "record: has neither organization_id nor enterprise_id");
           continue;
         }
         const rec = o as unknown as ImportedRecord;
@@ -192,15 +225,15 @@ export async function runImport(
               scope.kind === "org" && o.enterprise_id != null ? String(o.enterprise_id) : null,
             login: rec.user_login,
             day: rec.day,
-            body: bodyOf(o, item.raw),
+            body: bodyOf(o, raw),
             facts: built.facts,
             split: built.split,
           },
-          where: item.where,
+          at,
         });
-        if (records.length >= BATCH) await flushRecords();
+        if (records.length >= BATCH) await flushRecords(name);
       }
-    await flushRecords();
+    await flushRecords(name);
     await flushTeams();
     await settle();
   }
@@ -219,18 +252,6 @@ function scopeOf(o: Record<string, unknown>): { kind: "org" | "ent"; upstreamId:
 function scopeKeyOf(o: Record<string, unknown>): string {
   const s = scopeOf(o);
   return `${s ? `${s.kind}:${s.upstreamId}` : "?"}|${String(o.day)}`;
-}
-
-/**
- * The record as it will be re-served: the NDJSON line as it came, or the parsed value written compactly (keys in
- * their order). The 28-day files' window keys are dropped: the record is served again as a day's record.
- */
-function bodyOf(o: Record<string, unknown>, raw: string | null): string {
-  if ("report_start_day" in o || "report_end_day" in o) {
-    const { report_start_day: _a, report_end_day: _b, ...rest } = o;
-    return JSON.stringify(rest);
-  }
-  return raw ?? JSON.stringify(o);
 }
 
 /** Compares each aggregate day record with the sums of the user records of the same scope and day read in this run. */

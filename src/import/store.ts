@@ -2,7 +2,7 @@ import { selectColumns } from "../db/columns.js";
 import type { Db, Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
-import { commaList, jsonTexts, textArray } from "./params.js";
+import { commaList, jsonTexts, textArray, textColumn } from "./params.js";
 
 /**
  * Writes imported records, in batches, each batch in one transaction (a failure leaves what was stored before it as
@@ -196,8 +196,8 @@ interface GrantRange {
  * lateral lookup per row by user (`IS TRUE` keeps the scope out of the index choice): as an anti-join the planner
  * read every grant of the table, or of a 100,000-user organization for each row, a second per batch.
  */
-async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange>): Promise<void> {
-  const list = [...ranges.values()];
+async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange> | GrantRange[]): Promise<void> {
+  const list = Array.isArray(ranges) ? ranges : [...ranges.values()];
   for (let i = 0; i < list.length; i += 5000) {
     const s = list.slice(i, i + 5000);
     await tx.query(
@@ -237,6 +237,13 @@ function addRange(
   }
 }
 
+/** Each member range followed by the same range as a seat. */
+function withSeats(members: Map<string, GrantRange>): GrantRange[] {
+  const out: GrantRange[] = [];
+  for (const g of members.values()) out.push(g, { ...g, role: "seat" });
+  return out;
+}
+
 async function markDays(tx: Queryable, days: Iterable<string>): Promise<void> {
   await tx.query(
     `INSERT INTO dirty_days (day, reason) SELECT d, 'import' FROM unnest(string_to_array($1, ',')::date[]) AS d
@@ -260,7 +267,11 @@ async function resolveScopes(
   scopes: ScopeMap,
 ): Promise<Map<string, number | string>> {
   const out = new Map<string, number | string>();
+  let last: { kind: string; upstreamId: string } | null = null;
   for (const r of batch) {
+    // A file's records are mostly of one scope: no key made for each record of a run of the same one.
+    if (last && r.kind === last.kind && r.upstreamId === last.upstreamId) continue;
+    last = r;
     const key = `${r.kind}:${r.upstreamId}`;
     if (out.has(key)) continue;
     try {
@@ -299,11 +310,17 @@ export async function storeRecords(
         body: [] as string[],
       };
       const placed: PendingRecord[] = [];
+      // A record makes its user a member with a seat on its day: one range serves both roles.
       const ranges = new Map<string, GrantRange>();
       let bodiesPlain = true;
+      let lastScope: PendingRecord | null = null;
+      let id: number | string = "";
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
-        const id = local.get(`${r.kind}:${r.upstreamId}`)!;
+        if (!lastScope || r.kind !== lastScope.kind || r.upstreamId !== lastScope.upstreamId) {
+          id = local.get(`${r.kind}:${r.upstreamId}`)!;
+          lastScope = r;
+        }
         if (typeof id === "string") {
           result.unplaced.push({ index: i, reason: id });
           continue;
@@ -319,7 +336,6 @@ export async function storeRecords(
         if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
         placed.push(r);
         addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day);
-        addRange(ranges, { kind: r.kind, id, user, role: "seat" }, r.day);
         result.days.add(r.day);
       }
       if (placed.length === 0) return result;
@@ -327,19 +343,14 @@ export async function storeRecords(
       const dayText = commaList(rec.day);
       const userText = commaList(rec.user);
       // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
+      const logins = textColumn(rec.login, 3);
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
          SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
-           $3::text::text[], string_to_array($4, ',')::int[],
+           ${logins.sql}, string_to_array($4, ',')::int[],
            ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
          ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
-        [
-          scopeText,
-          dayText,
-          textArray(rec.login),
-          userText,
-          bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body),
-        ],
+        [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
       );
       // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
       // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
@@ -406,11 +417,12 @@ export async function storeRecords(
           f.split.push(r.split ? "t" : "f");
         }
       });
-      if (f.day.length > 0)
+      if (f.day.length > 0) {
+        const texts = [f.feature, f.editor, f.model, f.dim].map((v, i) => textColumn(v, 4 + i));
         await tx.query(
           `INSERT INTO imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split)
            SELECT * FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[],
-             string_to_array($3, ','), $4::text::text[], $5::text::text[], $6::text::text[], $7::text::text[],
+             string_to_array($3, ','), ${texts.map((t) => t.sql).join(", ")},
              string_to_array($8, ',')::bigint[], string_to_array($9, ',')::bigint[],
              string_to_array($10, ',')::bigint[], string_to_array($11, ',')::bigint[],
              string_to_array($12, ',')::boolean[])`,
@@ -418,10 +430,7 @@ export async function storeRecords(
             commaList(f.day),
             commaList(f.user),
             commaList(f.scope),
-            textArray(f.feature),
-            textArray(f.editor),
-            textArray(f.model),
-            textArray(f.dim),
+            ...texts.map((t) => t.param),
             commaList(f.n1),
             commaList(f.n2),
             commaList(f.n3),
@@ -429,7 +438,8 @@ export async function storeRecords(
             commaList(f.split),
           ],
         );
-      await widenGrants(tx, ranges);
+      }
+      await widenGrants(tx, withSeats(ranges));
       await markDays(tx, result.days);
       await tx.query(ADVANCE_DIRECTORY);
       result.records = placed.length;
