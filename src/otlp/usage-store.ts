@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
+import { md5Hex } from "../ingest/md5.js";
 import { sortedByLower } from "../util/order.js";
 import type { UsageAdd } from "./match.js";
 import type { UsageRow } from "./usage-shapes.js";
@@ -18,7 +18,7 @@ const COLUMNS = {
 type Column = (typeof COLUMNS)[keyof typeof COLUMNS];
 
 function uuidOf(s: string): string {
-  const h = createHash("md5").update(s, "utf8").digest("hex");
+  const h = md5Hex(s);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
