@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../db/db.js";
 import { TELEMETRY_ON_DAY, telemetryOffOn } from "../directory/telemetry.js";
 import { sortedByLower } from "../util/order.js";
+import { arraysAsLiterals } from "./array-literal.js";
 import { enforceCardinality } from "./cardinality.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, type Fact, factKeyString, foldFacts } from "./fold.js";
@@ -48,12 +49,13 @@ export function idHash(id: string): string {
  * skips the locks only concurrent transactions need.
  */
 export async function storeEvents(
-  tx: Queryable,
+  outer: Queryable,
   events: readonly OwnedEvent[],
   today: string,
   engine: Db["engine"] = "postgres",
 ): Promise<StoreResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0, dropped: 0, rejected: [] };
+  const tx = arraysAsLiterals(outer);
   const { byLogin, off } = await usersOf(tx, events);
 
   let dropped = 0;

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from "../db/db.js";
+import { arraysAsLiterals } from "../ingest/array-literal.js";
 import { EVENT_TYPES, type TelemetryEvent } from "../ingest/event.js";
 import { md5Hex } from "../ingest/md5.js";
 import { type OwnedEvent, type StoreResult, storeEvents } from "../ingest/store.js";
@@ -249,7 +250,8 @@ export async function ingestOtlp(
     live.push(u);
   }
 
-  const result = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (outer) => {
+    const tx = arraysAsLiterals(outer);
     const increases = await seriesIncreases(tx, db.engine, live, opts.now);
     // The md5 naming a log record or span: the base of its events' ids and of its `otlp_items` row.
     const itemHashOf = new Map<Unit, string>();
