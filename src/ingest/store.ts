@@ -148,7 +148,8 @@ export async function storeEvents(
 
 /**
  * The users of a batch, inserted when new, and its (user, day) pairs with telemetry off (as `"userId|day"` keys),
- * in one statement. A user another transaction inserted after this statement's snapshot (it waited on the
+ * in one statement. Only the logins not found are offered to the insert: a conflicting insert costs more than
+ * the read, and most batches bring no new user. A user another transaction inserted after this statement's snapshot (it waited on the
  * conflict) is missing from it: then the users are read again, as separate statements see them.
  */
 async function usersOf(
@@ -168,11 +169,12 @@ async function usersOf(
   // two batches inserting the same new logins in different orders would each wait for the other (40P01).
   // Each event is judged by the setting of its own day: a late event keeps the setting its day had.
   const rows = await tx.query<{ id: number; login_lower: string; off_day: string | null }>(
-    `WITH ins AS (
+    `WITH found AS (SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($2::text[])),
+     ins AS (
        INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
+       WHERE lower(l) NOT IN (SELECT login_lower FROM found)
        ON CONFLICT (login_lower) DO NOTHING RETURNING id, login_lower, telemetry),
-     u AS (SELECT id, login_lower, telemetry FROM ins
-           UNION ALL SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($2::text[]))
+     u AS (SELECT id, login_lower, telemetry FROM found UNION ALL SELECT id, login_lower, telemetry FROM ins)
      SELECT u.id, u.login_lower, NULL::text AS off_day FROM u
      UNION ALL
      SELECT u.id, u.login_lower, d.day::text FROM unnest($3::text[], $4::date[]) AS d(login_lower, day)
