@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/db.js";
+import type { Db, Queryable } from "../db/db.js";
 import type { TelemetryEvent } from "./event.js";
 
 /**
@@ -49,40 +49,67 @@ function valuesOf(event: TelemetryEvent): [string, string][] {
 export async function enforceCardinality<E extends LimitedEvent>(
   tx: Queryable,
   events: readonly E[],
+  engine: Db["engine"] = "postgres",
 ): Promise<{ within: E[]; refused: { event: E; message: string }[] }> {
   const withValues = events.map((e) => ({ e, values: valuesOf(e.event) })).filter((x) => x.values.length > 0);
   if (withValues.length === 0) return { within: [...events], refused: [] };
 
-  const pairs = [...new Map(withValues.map(({ e }) => [`${e.userId}|${e.event.day}`, e])).values()]
-    .map((e) => ({ userId: e.userId, day: e.event.day }))
-    .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  // In a stable order, so two requests locking overlapping pairs cannot deadlock.
-  await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
-    pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
-  ]);
-  const stored = await tx.query<{ user_id: number; day: string; dimension: string; value: string }>(
-    `SELECT v.user_id, v.day::text AS day, v.dimension, v.value
-     FROM unnest($1::int[], $2::date[]) AS p(user_id, day)
-     JOIN user_day_values v ON v.day = p.day AND v.user_id = p.user_id`,
-    [pairs.map((p) => p.userId), pairs.map((p) => p.day)],
+  // PGlite runs one transaction at a time: only PostgreSQL needs the locks.
+  if (engine === "postgres") {
+    const pairs = [...new Map(withValues.map(({ e }) => [`${e.userId}|${e.event.day}`, e])).values()]
+      .map((e) => ({ userId: e.userId, day: e.event.day }))
+      .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    // In a stable order, so two requests locking overlapping pairs cannot deadlock.
+    await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
+      pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
+    ]);
+  }
+  // The batch's values, each once; what comes back is, per (user, day, dimension) that got a value not stored
+  // yet, how many values are stored and which of the batch's are new. That is all the judgement below needs
+  // (a value is stored unless it is listed new), and a batch repeating known values reads nothing.
+  const candidates = new Map<string, { userId: number; day: string; dim: string; value: string }>();
+  for (const { e, values } of withValues)
+    for (const [dim, value] of values)
+      candidates.set(`${e.userId}\u0000${e.event.day}\u0000${dim}\u0000${value}`, {
+        userId: e.userId,
+        day: e.event.day,
+        dim,
+        value,
+      });
+  const list = [...candidates.values()];
+  const groups = await tx.query<{
+    user_id: number;
+    day: string;
+    dimension: string;
+    stored: number;
+    fresh: string[];
+  }>(
+    `SELECT c.user_id, c.day::text AS day, c.dimension, array_agg(c.value) AS fresh,
+            (SELECT count(*) FROM user_day_values v
+             WHERE v.day = c.day AND v.user_id = c.user_id AND v.dimension = c.dimension)::int AS stored
+     FROM unnest($1::int[], $2::date[], $3::text[], $4::text[]) AS c(user_id, day, dimension, value)
+     WHERE NOT EXISTS (SELECT 1 FROM user_day_values v
+                       WHERE v.day = c.day AND v.user_id = c.user_id AND v.dimension = c.dimension AND v.value = c.value)
+     GROUP BY c.user_id, c.day, c.dimension`,
+    [list.map((c) => c.userId), list.map((c) => c.day), list.map((c) => c.dim), list.map((c) => c.value)],
   );
-  const sets = new Map<string, Set<string>>();
-  const setOf = (userId: number, day: string, dim: string): Set<string> => {
-    const key = `${userId}|${day}|${dim}`;
-    const s = sets.get(key) ?? new Set<string>();
-    sets.set(key, s);
-    return s;
-  };
-  for (const r of stored) setOf(r.user_id, r.day, r.dimension).add(r.value);
+  if (groups.length === 0) return { within: [...events], refused: [] };
+  // Per (user, day, dimension): the values known so far to be new, and how many distinct values there are.
+  const sets = new Map<string, { fresh: Set<string>; size: number }>();
+  for (const g of groups)
+    sets.set(`${g.user_id}|${g.day}|${g.dimension}`, { fresh: new Set(g.fresh), size: g.stored });
+  const isNew = (userId: number, day: string, dim: string, v: string) =>
+    sets.get(`${userId}|${day}|${dim}`)?.fresh.has(v) ?? false;
 
   const refusedSet = new Set<E>();
   const refused: { event: E; message: string }[] = [];
   const added: { userId: number; day: string; dim: string; value: string }[] = [];
   for (const { e, values } of [...withValues].sort((a, b) => a.e.index - b.e.index)) {
-    const over = values.find(([dim, v]) => {
-      const s = setOf(e.userId, e.event.day, dim);
-      return !s.has(v) && s.size >= MAX_VALUES_PER_USER_DAY;
-    });
+    const over = values.find(
+      ([dim, v]) =>
+        isNew(e.userId, e.event.day, dim, v) &&
+        sets.get(`${e.userId}|${e.event.day}|${dim}`)!.size >= MAX_VALUES_PER_USER_DAY,
+    );
     if (over) {
       const [dim, v] = over;
       refusedSet.add(e);
@@ -93,9 +120,10 @@ export async function enforceCardinality<E extends LimitedEvent>(
       continue;
     }
     for (const [dim, v] of values) {
-      const s = setOf(e.userId, e.event.day, dim);
-      if (s.has(v)) continue;
-      s.add(v);
+      if (!isNew(e.userId, e.event.day, dim, v)) continue;
+      const s = sets.get(`${e.userId}|${e.event.day}|${dim}`)!;
+      s.fresh.delete(v);
+      s.size++;
       added.push({ userId: e.userId, day: e.event.day, dim, value: v });
     }
   }

@@ -81,7 +81,7 @@ export function registerIngestRoute(app: FastifyInstance, ctx: AppContext): void
         owned.push({ event: e, login: own, index: item.index });
       }
     }
-    const result = await ctx.db.transaction((tx) => storeEvents(tx, owned, today));
+    const result = await ctx.db.transaction((tx) => storeEvents(tx, owned, today, ctx.db.engine));
     if (result.rejected.length > 0) {
       rejected.push(...result.rejected);
       rejected.sort((x, y) => x.index - y.index);

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import type { Queryable } from "../db/db.js";
-import { telemetryOffOn } from "../directory/telemetry.js";
+import type { Db, Queryable } from "../db/db.js";
+import { TELEMETRY_ON_DAY, telemetryOffOn } from "../directory/telemetry.js";
 import { sortedByLower } from "../util/order.js";
+import { arraysAsLiterals } from "./array-literal.js";
 import { enforceCardinality } from "./cardinality.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, type Fact, factKeyString, foldFacts } from "./fold.js";
+import { md5Hex } from "./md5.js";
 import { storeVersions } from "./versions.js";
 
 /** An event ready to store: validated, and attributed to a login. */
@@ -30,10 +32,12 @@ export interface StoreResult {
  * text starts with. Well-formed ids keep the hash they always had.
  */
 export function idHash(id: string): string {
-  const hash = createHash("md5");
-  if (id.isWellFormed()) hash.update(id, "utf8");
-  else hash.update(Buffer.from([0xff])).update(id, "utf16le");
-  const h = hash.digest("hex");
+  const h = id.isWellFormed()
+    ? md5Hex(id)
+    : createHash("md5")
+        .update(Buffer.from([0xff]))
+        .update(id, "utf16le")
+        .digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
@@ -41,34 +45,18 @@ export function idHash(id: string): string {
  * Stores a batch in the caller's transaction: drops events of users with telemetry off on the event's day (nothing
  * of them is kept), skips ids already received, folds the rest into the day's facts, and marks closed days (< today) that
  * received late events as dirty so they are reprocessed. Rows are written in key order so concurrent batches
- * on PostgreSQL lock them in the same order and cannot deadlock.
+ * on PostgreSQL lock them in the same order and cannot deadlock. `engine` "pglite" (one transaction at a time)
+ * skips the locks only concurrent transactions need.
  */
 export async function storeEvents(
-  tx: Queryable,
+  outer: Queryable,
   events: readonly OwnedEvent[],
   today: string,
+  engine: Db["engine"] = "postgres",
 ): Promise<StoreResult> {
   if (events.length === 0) return { accepted: 0, duplicates: 0, dropped: 0, rejected: [] };
-  const logins = [...new Set(events.map((e) => e.login.toLowerCase()))];
-  // Activity may arrive before the directory names the user: keep it, so it counts once they are placed. Sorted:
-  // two batches inserting the same new logins in different orders would each wait for the other (40P01).
-  await tx.query(
-    `INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
-     ON CONFLICT (login_lower) DO NOTHING`,
-    [sortedByLower([...new Map(events.map((e) => [e.login.toLowerCase(), e.login])).values()])],
-  );
-  const users = await tx.query<{ id: number; login_lower: string }>(
-    "SELECT id, login_lower FROM users WHERE login_lower = ANY($1::text[])",
-    [logins],
-  );
-  const byLogin = new Map(users.map((u) => [u.login_lower, u]));
-  // Each event is judged by the setting of its own day: a late event keeps the setting its day had.
-  const pairs = new Map<string, { userId: number; day: string }>();
-  for (const e of events) {
-    const userId = byLogin.get(e.login.toLowerCase())!.id;
-    pairs.set(`${userId}|${e.event.day}`, { userId, day: e.event.day });
-  }
-  const off = await telemetryOffOn(tx, [...pairs.values()]);
+  const tx = arraysAsLiterals(outer);
+  const { byLogin, off } = await usersOf(tx, events);
 
   let dropped = 0;
   let duplicates = 0;
@@ -91,15 +79,19 @@ export async function storeEvents(
   if (kept.length === 0) return { accepted: 0, duplicates, dropped, rejected: [] };
 
   kept.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  const inserted = await tx.query<{ id_hash: string }>(
-    `INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
-     ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash`,
+  // Only the ids already there come back (usually none): a batch's worth of fresh ids would be parsed for nothing.
+  const taken = await tx.query<{ id_hash: string }>(
+    `WITH ins AS (
+       INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
+       ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash)
+     SELECT x.h::text AS id_hash FROM unnest($1::uuid[]) AS x(h)
+     WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id_hash = x.h)`,
     [kept.map((k) => k.hash), kept.map((k) => k.event.day)],
   );
-  const freshSet = new Set(inserted.map((r) => r.id_hash));
-  const fresh = kept.filter((k) => freshSet.has(k.hash));
+  const takenSet = new Set(taken.map((r) => r.id_hash));
+  const fresh = takenSet.size === 0 ? kept : kept.filter((k) => !takenSet.has(k.hash));
   duplicates += kept.length - fresh.length;
-  const { within: accepted, refused } = await enforceCardinality(tx, fresh);
+  const { within: accepted, refused } = await enforceCardinality(tx, fresh, engine);
   // A refused event was never received: its id stays free for a corrected retry.
   if (refused.length > 0) {
     await tx.query("DELETE FROM event_ids WHERE id_hash = ANY($1::uuid[])", [
@@ -152,6 +144,62 @@ export async function storeEvents(
     );
   }
   return { accepted: accepted.length, duplicates, dropped, rejected };
+}
+
+/**
+ * The users of a batch, inserted when new, and its (user, day) pairs with telemetry off (as `"userId|day"` keys),
+ * in one statement. Only the logins not found are offered to the insert: a conflicting insert costs more than
+ * the read, and most batches bring no new user. A user another transaction inserted after this statement's snapshot (it waited on the
+ * conflict) is missing from it: then the users are read again, as separate statements see them.
+ */
+async function usersOf(
+  tx: Queryable,
+  events: readonly OwnedEvent[],
+): Promise<{ byLogin: Map<string, { id: number }>; off: Set<string> }> {
+  const byLower = new Map<string, string>();
+  const pairs = new Map<string, { lower: string; day: string }>();
+  for (const e of events) {
+    const lower = e.login.toLowerCase();
+    if (!byLower.has(lower)) byLower.set(lower, e.login);
+    pairs.set(`${lower}|${e.event.day}`, { lower, day: e.event.day });
+  }
+  const logins = [...byLower.keys()];
+  const pairList = [...pairs.values()];
+  // Activity may arrive before the directory names the user: keep it, so it counts once they are placed. Sorted:
+  // two batches inserting the same new logins in different orders would each wait for the other (40P01).
+  // Each event is judged by the setting of its own day: a late event keeps the setting its day had.
+  const rows = await tx.query<{ id: number; login_lower: string; off_day: string | null }>(
+    `WITH found AS (SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($2::text[])),
+     ins AS (
+       INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
+       WHERE lower(l) NOT IN (SELECT login_lower FROM found)
+       ON CONFLICT (login_lower) DO NOTHING RETURNING id, login_lower, telemetry),
+     u AS (SELECT id, login_lower, telemetry FROM found UNION ALL SELECT id, login_lower, telemetry FROM ins)
+     SELECT u.id, u.login_lower, NULL::text AS off_day FROM u
+     UNION ALL
+     SELECT u.id, u.login_lower, d.day::text FROM unnest($3::text[], $4::date[]) AS d(login_lower, day)
+       JOIN u ON u.login_lower = d.login_lower
+     WHERE NOT ${TELEMETRY_ON_DAY}`,
+    [sortedByLower([...byLower.values()]), logins, pairList.map((p) => p.lower), pairList.map((p) => p.day)],
+  );
+  const byLogin = new Map<string, { id: number }>();
+  const off = new Set<string>();
+  for (const r of rows) {
+    if (r.off_day === null) byLogin.set(r.login_lower, { id: r.id });
+    else off.add(`${r.id}|${r.off_day}`);
+  }
+  if (logins.every((l) => byLogin.has(l))) return { byLogin, off };
+  const users = await tx.query<{ id: number; login_lower: string }>(
+    "SELECT id, login_lower FROM users WHERE login_lower = ANY($1::text[])",
+    [logins],
+  );
+  const again = new Map(users.map((u) => [u.login_lower, { id: u.id }]));
+  const userPairs = new Map<string, { userId: number; day: string }>();
+  for (const p of pairList) {
+    const userId = again.get(p.lower)!.id;
+    userPairs.set(`${userId}|${p.day}`, { userId, day: p.day });
+  }
+  return { byLogin: again, off: await telemetryOffOn(tx, [...userPairs.values()]) };
 }
 
 /** Keeps each user's latest activity and latest editor, for the seat endpoints' last_activity_* fields. */

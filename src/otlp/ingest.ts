@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../db/db.js";
+import { arraysAsLiterals } from "../ingest/array-literal.js";
 import { EVENT_TYPES, type TelemetryEvent } from "../ingest/event.js";
+import { md5Hex } from "../ingest/md5.js";
 import { type OwnedEvent, type StoreResult, storeEvents } from "../ingest/store.js";
 import { validateEvent } from "../ingest/validate.js";
 import { type Claim, claimOf, loginsByEmail, type Sender } from "./identity.js";
@@ -69,9 +70,7 @@ interface Unit {
   login?: string;
 }
 
-function md5(s: string): string {
-  return createHash("md5").update(s, "utf8").digest("hex");
-}
+const md5 = md5Hex;
 
 /** The stored key of a series: its md5's first 60 bits as a decimal bigint. */
 function seriesKeyOf(h: string): string {
@@ -251,9 +250,13 @@ export async function ingestOtlp(
     live.push(u);
   }
 
-  const result = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (outer) => {
+    const tx = arraysAsLiterals(outer);
     const increases = await seriesIncreases(tx, db.engine, live, opts.now);
-    const retried = await itemsSeenBefore(tx, live);
+    // The md5 naming a log record or span: the base of its events' ids and of its `otlp_items` row.
+    const itemHashOf = new Map<Unit, string>();
+    for (const u of live) if (!u.point) itemHashOf.set(u, md5(`${u.login!.toLowerCase()}\u0000${u.key}`));
+    const retried = await itemsSeenBefore(tx, itemHashOf);
     const owned: OwnedEvent[] = [];
     const pieces = new Pieces();
     // The items each event came from, so that an event the native pipeline refuses (past the cardinality
@@ -273,7 +276,7 @@ export async function ingestOtlp(
       if (inc <= 0 || retried.has(u)) continue;
       const day = dayOfNs(u.timeNs);
       let timestamp = "";
-      const itemHash = md5(u.point ? `${u.key}\u0000${u.timeNs}` : `${u.login!.toLowerCase()}\u0000${u.key}`);
+      const itemHash = itemHashOf.get(u) ?? md5(`${u.key}\u0000${u.timeNs}`);
       for (const m of u.matches) {
         if (m.rule.usage) {
           for (const add of usageAdds(m, u.look, inc))
@@ -334,7 +337,7 @@ export async function ingestOtlp(
       }
     }
     for (const m of pieces.merged()) own(m.event, m.login, m.items);
-    const events = await storeEvents(tx, owned, opts.today);
+    const events = await storeEvents(tx, owned, opts.today, db.engine);
     for (const r of events.rejected)
       for (const index of itemsOf.get(r.id) ?? [])
         if (!rejectedAt.has(index)) rejectedAt.set(index, r.message);
@@ -352,33 +355,34 @@ export async function ingestOtlp(
  * in `otlp_items` by user and content, in the caller's transaction (a retry racing its original waits on the
  * row, then finds it). Their events and usage are skipped; points have their series state instead.
  */
-async function itemsSeenBefore(tx: Queryable, units: readonly Unit[]): Promise<Set<Unit>> {
+async function itemsSeenBefore(tx: Queryable, hashes: ReadonlyMap<Unit, string>): Promise<Set<Unit>> {
   const seen = new Set<Unit>();
   const idOf = new Map<Unit, string>();
   const days = new Map<string, string>();
-  for (const u of units) {
-    if (u.point) continue;
+  for (const [u, h] of hashes) {
     // Time first (milliseconds, 48 bits), then 80 bits of the md5: a request's items land side by side at the
     // right edge of the index instead of on as many random pages (on PGlite each page touched is file I/O).
-    const h = md5(`${u.login!.toLowerCase()}\u0000${u.key}`);
     const t = (u.timeNs / 1_000_000n).toString(16).padStart(12, "0").slice(-12);
     const id = `${t.slice(0, 8)}-${t.slice(8, 12)}-${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 20)}`;
+    if (days.has(id)) seen.add(u);
+    else days.set(id, dayOfNs(u.timeNs));
     idOf.set(u, id);
-    if (!days.has(id)) days.set(id, dayOfNs(u.timeNs));
   }
   if (idOf.size === 0) return seen;
-  // Key order, as every multi-row write of ingestion (no deadlock between concurrent requests).
+  // Key order, as every multi-row write of ingestion (no deadlock between concurrent requests). Only the ids
+  // already there come back (a retry's; usually none).
   const ids = [...days.keys()].sort();
-  const fresh = await tx.query<{ id_hash: string }>(
-    `INSERT INTO otlp_items (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
-     ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash::text`,
+  const taken = await tx.query<{ id_hash: string }>(
+    `WITH ins AS (
+       INSERT INTO otlp_items (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
+       ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash)
+     SELECT x.h::text AS id_hash FROM unnest($1::uuid[]) AS x(h)
+     WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id_hash = x.h)`,
     [ids, ids.map((i) => days.get(i)!)],
   );
-  const unclaimed = new Set(fresh.map((r) => r.id_hash));
-  for (const [u, id] of idOf) {
-    if (unclaimed.has(id)) unclaimed.delete(id);
-    else seen.add(u);
-  }
+  if (taken.length === 0) return seen;
+  const takenSet = new Set(taken.map((r) => r.id_hash));
+  for (const [u, id] of idOf) if (takenSet.has(id)) seen.add(u);
   return seen;
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Queryable } from "../db/db.js";
+import { md5Hex } from "../ingest/md5.js";
 import { sortedByLower } from "../util/order.js";
 import type { UsageAdd } from "./match.js";
 import type { UsageRow } from "./usage-shapes.js";
@@ -18,7 +18,7 @@ const COLUMNS = {
 type Column = (typeof COLUMNS)[keyof typeof COLUMNS];
 
 function uuidOf(s: string): string {
-  const h = createHash("md5").update(s, "utf8").digest("hex");
+  const h = md5Hex(s);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
@@ -34,14 +34,15 @@ export async function addUsage(
 ): Promise<number> {
   if (adds.length === 0) return 0;
   const logins = [...new Map(adds.map((a) => [a.login.toLowerCase(), a.login])).values()];
-  // One round trip: the users inserted now come from RETURNING, those already there from the table (the
-  // statement's snapshot does not see its own inserts, so each user comes back once).
+  // One round trip: the users already there from the table, the others inserted (a conflicting insert costs
+  // more than the read) and taken from RETURNING, so each user comes back once.
   const users = await tx.query<{ id: number; login_lower: string; telemetry: boolean }>(
-    `WITH ins AS (
+    `WITH found AS (SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($2::text[])),
+     ins AS (
        INSERT INTO users (login, login_lower) SELECT l, lower(l) FROM unnest($1::text[]) AS l
+       WHERE lower(l) NOT IN (SELECT login_lower FROM found)
        ON CONFLICT (login_lower) DO NOTHING RETURNING id, login_lower, telemetry)
-     SELECT id, login_lower, telemetry FROM ins
-     UNION ALL SELECT id, login_lower, telemetry FROM users WHERE login_lower = ANY($2::text[])`,
+     SELECT id, login_lower, telemetry FROM found UNION ALL SELECT id, login_lower, telemetry FROM ins`,
     [sortedByLower(logins), logins.map((l) => l.toLowerCase())],
   );
   const byLogin = new Map(users.map((u) => [u.login_lower, u]));
