@@ -157,9 +157,18 @@ for (const target of targets) {
       for (const days of KILL_AFTER_DAYS)
         outcomes.push(
           await killWhen(["process", ...ctx.args, "--now", NOW], ctx.env, async (child, stdout) => {
-            await until(child, () => (stdout().match(/\[\d+\/\d+\]/g) ?? []).length >= days);
+            // Watched on every chunk of output, not by polling: a quiet machine processes a small day in a few
+            // milliseconds, and a poll could see the line only once the run has finished.
+            await new Promise<void>((resolve) => {
+              const seen = () => (stdout().match(/\[\d+\/\d+\]/g) ?? []).length >= days;
+              if (seen()) return resolve();
+              child.stdout!.on("data", () => {
+                if (seen()) resolve();
+              });
+              child.once("exit", () => resolve());
+            });
             // Somewhere in the next day's transaction, or between two.
-            await new Promise((r) => setTimeout(r, rng.int(0, 100)));
+            await new Promise((r) => setTimeout(r, rng.int(0, 3)));
           }),
         );
       console.log(
