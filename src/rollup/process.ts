@@ -23,6 +23,8 @@ const DAY_LOCK_BASE = 7_120_000;
 const FACTS_PER_FETCH = 20_000;
 /** Facts computed between two yields to the event loop (≈ 500 users: one records INSERT). */
 const FACTS_PER_PART = 5_000;
+/** Parts whose records may wait to be inserted while the next is computed (each ≈ 500 users, 2 MB). */
+const PARTS_AHEAD = 2;
 const DOCUMENTS_PER_INSERT = 100;
 /** Days of reports kept (`--retention-days`). */
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -147,8 +149,13 @@ async function computeAndStore(
     });
     return p;
   };
-  const write = (rows: ReturnType<typeof reports.takePending>) => {
-    if (rows.length > 0) void enqueue(() => insertRecords(tx, day, rows)).catch(() => undefined);
+  // Backpressure: JavaScript runs ahead of the database by at most PARTS_AHEAD parts. Unbounded, a 100,000-user
+  // day queued every serialized record at once (the server's RSS went from 125 to 675 MB on PostgreSQL).
+  const inFlight: Promise<unknown>[] = [];
+  const write = async (rows: ReturnType<typeof reports.takePending>) => {
+    if (rows.length === 0) return;
+    inFlight.push(enqueue(() => insertRecords(tx, day, rows)).catch(() => undefined));
+    while (inFlight.length > PARTS_AHEAD) await inFlight.shift();
   };
   const fetch = () => {
     const p = enqueue(() => tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`));
@@ -164,7 +171,7 @@ async function computeAndStore(
       if (more) next = fetch();
       for (let i = 0; i < chunk.length; i += FACTS_PER_PART) {
         acc.add(i === 0 && chunk.length <= FACTS_PER_PART ? chunk : chunk.slice(i, i + FACTS_PER_PART));
-        write(reports.takePending());
+        await write(reports.takePending());
         // I/O callbacks run here: the connection sends what is queued.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -172,7 +179,7 @@ async function computeAndStore(
     }
     void enqueue(() => tx.query("CLOSE day_facts")).catch(() => undefined);
     docs = acc.finish(day, dir.customModels);
-    write(reports.takePending());
+    await write(reports.takePending());
     await tail;
   } catch (error) {
     await tail;
