@@ -7,24 +7,26 @@ import { localRoutes } from "../http/local-body.js";
 import { parseRfc3339 } from "../util/time.js";
 
 /**
- * Tables a reset keeps: the migrator's bookkeeping, the link-signing secret (links already handed out stay
- * verifiable, and fail only because their files are gone), and the one-row apply state, which is cleared instead.
- * Every other table holds data and is emptied: the list is read from the database, so a table a later migration
- * adds is emptied too instead of surviving a reset.
+ * Empties every table that holds data, keeping the schema. Kept: the migrator's bookkeeping, the link-signing secret
+ * (links already handed out stay verifiable, and fail only because their files are gone), and the one-row apply
+ * state, which is cleared instead. The tables are read from the catalogue, so a table a later migration adds is
+ * emptied too instead of surviving a reset; the names are quoted by `format('%I')` inside the statement, so no
+ * text is spliced into SQL here.
  */
-const KEPT_TABLES = new Set(["schema_migrations", "report_link_secret", "directory_applied"]);
+const TRUNCATE_DATA_TABLES = `DO $$
+DECLARE names text;
+BEGIN
+  SELECT string_agg(format('%I', tablename), ', ' ORDER BY tablename) INTO names FROM pg_tables
+   WHERE schemaname = current_schema()
+     AND tablename NOT IN ('schema_migrations', 'report_link_secret', 'directory_applied');
+  EXECUTE 'TRUNCATE ' || names || ' RESTART IDENTITY CASCADE';
+END
+$$`;
 
 /** Empties the store, keeping the schema. */
 export async function wipe(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
-    const tables = (
-      await tx.query<{ tablename: string }>(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
-      )
-    )
-      .map((t) => t.tablename)
-      .filter((t) => !KEPT_TABLES.has(t));
-    await tx.query(`TRUNCATE ${tables.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
+    await tx.query(TRUNCATE_DATA_TABLES);
     await tx.query("UPDATE directory_applied SET file_hash = NULL, text_hash = NULL, warnings = '[]'");
     await tx.query(ADVANCE_DIRECTORY);
   });

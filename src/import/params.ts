@@ -25,13 +25,23 @@ export function textArray(values: readonly string[]): string {
 export const jsonTexts = (values: readonly string[]): string => values.join("\u001f");
 
 /**
- * A text column as parameter `$n`: joined by U+001F for `string_to_array` (a plain split, cheaper for PostgreSQL than
+ * A text column's parameter (read with `TEXT_COLUMN_SQL[n]`): joined by U+001F for `string_to_array` (a plain split, cheaper for PostgreSQL than
  * reading a quoted array literal) unless a value holds that character or the column is one empty text (which
  * `string_to_array` reads as no element); else as an array literal.
  */
-export function textColumn(values: readonly string[], n: number): { sql: string; param: string } {
+export function textColumn(values: readonly string[]): { plain: boolean; param: string } {
   const plain = !(values.length === 1 && values[0] === "") && !values.some((v) => v.includes("\u001f"));
-  return plain
-    ? { sql: `string_to_array($${n}, chr(31))`, param: jsonTexts(values) }
-    : { sql: `$${n}::text::text[]`, param: textArray(values) };
+  return plain ? { plain, param: jsonTexts(values) } : { plain, param: textArray(values) };
 }
+
+/**
+ * How statements read text column `$n`, as literal fragments only (test/reliability/sql-parameterised.test.ts
+ * accepts nothing else spliced into SQL).
+ */
+export const TEXT_COLUMN_SQL = {
+  3: { plain: "string_to_array($3, chr(31))", array: "$3::text::text[]" },
+  4: { plain: "string_to_array($4, chr(31))", array: "$4::text::text[]" },
+  5: { plain: "string_to_array($5, chr(31))", array: "$5::text::text[]" },
+  6: { plain: "string_to_array($6, chr(31))", array: "$6::text::text[]" },
+  7: { plain: "string_to_array($7, chr(31))", array: "$7::text::text[]" },
+} as const;

@@ -2,7 +2,7 @@ import { selectColumns } from "../db/columns.js";
 import type { Db, Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
-import { commaList, jsonTexts, textArray, textColumn } from "./params.js";
+import { commaList, jsonTexts, TEXT_COLUMN_SQL, textArray, textColumn } from "./params.js";
 
 /**
  * Writes imported records, in batches, each batch in one transaction (a failure leaves what was stored before it as
@@ -343,11 +343,11 @@ export async function storeRecords(
       const dayText = commaList(rec.day);
       const userText = commaList(rec.user);
       // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
-      const logins = textColumn(rec.login, 3);
+      const logins = textColumn(rec.login);
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
          SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
-           ${logins.sql}, string_to_array($4, ',')::int[],
+           ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}, string_to_array($4, ',')::int[],
            ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
          ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
         [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
@@ -418,11 +418,20 @@ export async function storeRecords(
         }
       });
       if (f.day.length > 0) {
-        const texts = [f.feature, f.editor, f.model, f.dim].map((v, i) => textColumn(v, 4 + i));
+        const texts = [f.feature, f.editor, f.model, f.dim].map((v) => textColumn(v)) as [
+          ReturnType<typeof textColumn>,
+          ReturnType<typeof textColumn>,
+          ReturnType<typeof textColumn>,
+          ReturnType<typeof textColumn>,
+        ];
         await tx.query(
           `INSERT INTO imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split)
            SELECT * FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[],
-             string_to_array($3, ','), ${texts.map((t) => t.sql).join(", ")},
+             string_to_array($3, ','),
+             ${texts[0].plain ? TEXT_COLUMN_SQL[4].plain : TEXT_COLUMN_SQL[4].array},
+             ${texts[1].plain ? TEXT_COLUMN_SQL[5].plain : TEXT_COLUMN_SQL[5].array},
+             ${texts[2].plain ? TEXT_COLUMN_SQL[6].plain : TEXT_COLUMN_SQL[6].array},
+             ${texts[3].plain ? TEXT_COLUMN_SQL[7].plain : TEXT_COLUMN_SQL[7].array},
              string_to_array($8, ',')::bigint[], string_to_array($9, ',')::bigint[],
              string_to_array($10, ',')::bigint[], string_to_array($11, ',')::bigint[],
              string_to_array($12, ',')::boolean[])`,

@@ -30,6 +30,8 @@ const PASS_THROUGH = new Set([
   "db/replica.ts:sql",
   // A migration file's whole text.
   "db/migrate.ts:sql",
+  // arraysAsLiterals wraps its caller's statement, changing only the parameters (ingest/store.ts, otlp/ingest.ts).
+  "ingest/array-literal.ts:sql",
   // selectColumns wraps its caller's statement (directory/store.ts passes literals only).
   "db/columns.ts:text",
 ]);
