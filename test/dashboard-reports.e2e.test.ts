@@ -427,6 +427,27 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(entRows.find((r) => r[0] === claudeUser.login)).toEqual(expectedRow(ent, claudeUser.login));
     });
 
+    it("reads at phone width, in dark mode too, and asks no other host for anything", async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn(world.tokens.org_owner);
+      await choose("org", "demo-core", { since: addDays(day, -13), until: day });
+      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+      await page.locator("#reports-h").evaluate((e) => e.scrollIntoView({ block: "start" }));
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-390x844.png") });
+      await page.locator("#cli").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-cli-390x844.png") });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-390x844-dark.png") });
+      await page.locator("#otlp-tools").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-otlp-390x844-dark.png") });
+      expect((await table("#otlp-tools")).map((r) => r[0])).toEqual(["Claude Code", "Gemini CLI"]);
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-otlp-390x844.png") });
+      expect(foreign).toEqual([]);
+    });
+
     it("shows an enterprise team's members only, not those of an organization's team of the same slug", async () => {
       await signIn(world.tokens.enterprise_owner);
       await choose("enterprise-team", world.enterprise, {
@@ -461,27 +482,6 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(rows.map((r) => r[0])).toEqual(logins);
       for (const l of logins.slice(0, 3))
         expect(rows.find((r) => r[0] === l)).toEqual(expectedRow(teamRecs, l));
-    });
-
-    it("reads at phone width, in dark mode too, and asks no other host for anything", async () => {
-      await page.setViewportSize({ width: 390, height: 844 });
-      await signIn(world.tokens.org_owner);
-      await choose("org", "demo-core", { since: addDays(day, -13), until: day });
-      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
-      await page.locator("#reports-h").evaluate((e) => e.scrollIntoView({ block: "start" }));
-      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-390x844.png") });
-      await page.locator("#cli").scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-cli-390x844.png") });
-      await page.emulateMedia({ colorScheme: "dark" });
-      await page.waitForTimeout(100);
-      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-390x844-dark.png") });
-      await page.locator("#otlp-tools").scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-otlp-390x844-dark.png") });
-      expect((await table("#otlp-tools")).map((r) => r[0])).toEqual(["Claude Code", "Gemini CLI"]);
-      await page.emulateMedia({ colorScheme: "light" });
-      await page.waitForTimeout(100);
-      await page.screenshot({ path: join(ARTIFACTS, "dashboard-reports-otlp-390x844.png") });
-      expect(foreign).toEqual([]);
     });
   },
 );
