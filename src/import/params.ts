@@ -7,16 +7,9 @@
 /** Whole numbers (or days, or text with no comma such as `org:12`) for `string_to_array($n, ',')::int[]`. */
 export const commaList = (values: readonly (number | string)[]): string => values.join(",");
 
-/** Any text, as an array literal for `$n::text::text[]`: every element quoted, `"` and `\` escaped. */
-export function textArray(values: readonly string[]): string {
-  let out = "{";
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (i > 0) out += ",";
-    out += `"${v.includes('"') || v.includes("\\") ? v.replace(/["\\]/g, "\\$&") : v}"`;
-  }
-  return `${out}}`;
-}
+import { textArray } from "../db/text-array.js";
+
+export { textArray };
 
 /**
  * JSON texts joined by U+001F, for `string_to_array($n, chr(31))`. JSON text never holds that character raw (a

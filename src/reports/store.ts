@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { textArray } from "../db/text-array.js";
 import { addDays } from "../util/time.js";
 import { type ActiveCounts, aggregateBody, sumsJson } from "./aggregate.js";
 import type { DayReports, RecordRow } from "./day-reports.js";
@@ -38,20 +39,6 @@ function joinBodies(rows: readonly { body: string }[]): string {
   let text = "";
   for (let i = 0; i < rows.length; i++) text += i === 0 ? rows[i]!.body : `\n${rows[i]!.body}`;
   return text;
-}
-
-/**
- * Any text as an array literal for `$n::text::text[]`, every element quoted: the driver would otherwise serialize a
- * `text[]` parameter element by element in JavaScript, where PostgreSQL parses this text in C.
- */
-function textArray(values: readonly string[]): string {
-  let out = "{";
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (i > 0) out += ",";
-    out += `"${v.includes('"') || v.includes("\\") ? v.replace(/["\\]/g, "\\$&") : v}"`;
-  }
-  return `${out}}`;
 }
 
 /**
