@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { refreshStatistics } from "../src/db/statistics.js";
 import { processDay } from "../src/rollup/process.js";
 import { addDays } from "../src/util/time.js";
 import { memoryOf, startPilotlog, startProcess, stop } from "./spawn.js";
@@ -155,6 +156,8 @@ for (const engine of engines) {
     [FIRST, LAST],
   );
   await db.query("DELETE FROM dirty_days");
+  // As a processing run ends (runProcessing, the scheduler): the planner learns the tables' new sizes.
+  await refreshStatistics(db);
   const [count] = await db.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM user_day_records WHERE scope = $1 AND day BETWEEN $2 AND $3",
     [scope, FIRST, LAST],

@@ -3,7 +3,7 @@
  * largest organization, 32 connections, authenticated, no If-None-Match), against a bare node:http server answering
  * the same bytes with no logic. Client (autocannon, here) and servers run as separate processes.
  *
- *   node --import tsx bench/serve.ts [--quick] [--users N]
+ *   node --import tsx bench/serve.ts [--quick] [--users N] [--modes identity,gzip]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,19 +11,22 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { processDay } from "../src/rollup/process.js";
-import { startPilotlog, startProcess, stop } from "./spawn.js";
+import { cpuMsOf, startPilotlog, startProcess, stop } from "./spawn.js";
 import { DAY, OWNER_TOKEN, open, seed, TODAY } from "./world.js";
 
 const quick = process.argv.includes("--quick");
 const usersArg = process.argv.indexOf("--users");
 const users = usersArg >= 0 ? Number(process.argv[usersArg + 1]) : quick ? 3_000 : 100_000;
 const duration = quick ? 3 : 15;
+const modesArg = process.argv.indexOf("--modes");
+const onlyModes = modesArg >= 0 ? process.argv[modesArg + 1]!.split(",") : ["identity", "gzip"];
 const PATH = "/orgs/bench-a/copilot/metrics";
 
 async function load(
   url: string,
   headers: Record<string, string>,
-): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  pid: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuUs: number }> {
   const run = (seconds: number) =>
     autocannon({
       url: `${url}${PATH}`,
@@ -32,8 +35,16 @@ async function load(
       headers: { authorization: `Bearer ${OWNER_TOKEN}`, ...headers },
     });
   await run(2); // warm-up
+  const cpuBefore = await cpuMsOf(pid);
   const r = await run(duration);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors };
+  const cpuUs = (((await cpuMsOf(pid)) - cpuBefore) * 1000) / r.requests.total;
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.non2xx + r.errors,
+    cpuUs,
+  };
 }
 
 /** A bare node:http server, its own process, answering `file`'s bytes with `headers` and no logic. */
@@ -95,16 +106,17 @@ for (const engine of engines) {
       headers: { ...json, "content-encoding": "gzip" },
     },
   ];
-  for (const mode of modes) {
+  for (const mode of modes.filter((m) => onlyModes.includes(m.name))) {
     writeFileSync(mode.file, mode.bytes);
     const bare = await bareServer(mode.file, mode.headers);
-    const base = await load(bare.url, mode.request);
+    const base = await load(bare.url, mode.request, bare.child.pid!);
     await stop(bare.child);
-    const ours = await load(server.url, mode.request);
+    const ours = await load(server.url, mode.request, server.child.pid!);
     console.log(
       `[serve ${engine} ${mode.name}] ${users} users, ${(mode.bytes.length / 1024).toFixed(0)} KiB per answer (28 days): pilotlog ${ours.rps.toFixed(0)} req/s ` +
         `(p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors) vs bare node:http ${base.rps.toFixed(0)} req/s ` +
-        `(p50 ${base.p50} ms, p99 ${base.p99} ms): ratio ${(ours.rps / base.rps).toFixed(2)} (target ≥ 0.8, p99 ≤ 10 ms)`,
+        `(p50 ${base.p50} ms, p99 ${base.p99} ms): ratio ${(ours.rps / base.rps).toFixed(2)} (target ≥ 0.8, p99 ≤ 10 ms); ` +
+        `server CPU per request ${ours.cpuUs.toFixed(0)} µs vs bare ${base.cpuUs.toFixed(0)} µs`,
     );
   }
   await stop(server.child);

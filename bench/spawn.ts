@@ -41,6 +41,18 @@ export async function memoryOf(pid: number): Promise<{ rss: number; peak: number
 }
 
 /**
+ * CPU time (user + system) a live process has used so far, in milliseconds, from /proc (Linux). Unlike a rate,
+ * CPU per request does not depend on what else the shared machine is doing.
+ */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces) start at field 3; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/**
  * Starts `pilotlog serve` (the built CLI) in its own process on a free port over `dataDir` (or DATABASE_URL in
  * `env`), with the clock at `now`, quiet logs and `extra` flags. BENCH_CPU_PROF=folder adds a V8 CPU profile.
  */

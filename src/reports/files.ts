@@ -7,20 +7,21 @@ import { acceptsGzip } from "../http/encoding.js";
 import { ApiError, DOCS } from "../http/errors.js";
 import { addDays, dayRange } from "../util/time.js";
 import { aggregateBody, sumsJson, ZERO_COUNTS } from "./aggregate.js";
-import { lookupStored, readStored, storeWhileSending } from "./gzip-cache.js";
+import { fileVersion, lookupStored, RecentFiles, readStored, storeWhileSending } from "./gzip-cache.js";
 import { FILES_PATH, type FileIdentity, linkSecret, verifyLink } from "./links.js";
 import { compareCodePoints } from "./order.js";
 import { newTotals } from "./record.js";
 
 /** Rows per keyset page: about a megabyte of records. */
-const ROWS_PER_PAGE = 1000;
+const ROWS_PER_PAGE = 250;
 const ZERO_SUMS = sumsJson(newTotals());
 
 /**
  * GET of a signed download link: no Authorization (clients send none), the signature and expiry checked (403
  * otherwise), the file streamed page by page from the database, gzipped when the client accepts it.
  */
-export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void {
+export function registerReportFiles(app: FastifyInstance, ctx: AppContext): RecentFiles {
+  const recent = new RecentFiles();
   app.get(`${FILES_PATH}/:name`, { config: { docs: DOCS.usageMetrics } }, async (req, reply) => {
     const secret = await linkSecret(ctx.db);
     const name = (req.params as { name: string }).name;
@@ -41,22 +42,34 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void
           createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
         ),
       );
-    // A file compressed before, for the same processed data, is sent as stored (gzip-cache.ts).
+    // A file sent lately, for the same processed data, is sent from memory; one compressed before, as stored
+    // (gzip-cache.ts).
+    const hit = recent.get(name, await fileVersion(ctx.db, f));
+    if (hit) return reply.send(hit);
     const { version, parts, head } = await lookupStored(ctx.db, name, f);
     // Read whole by the lookup: sent as one buffer.
-    if (parts !== null && parts <= head.length) return reply.send(Buffer.concat(head));
+    if (parts !== null && parts <= head.length) {
+      const whole = Buffer.concat(head);
+      recent.set(name, version, whole);
+      return reply.send(whole);
+    }
     if (parts !== null)
-      return reply.send(Readable.from(readStored(ctx.db, name, version, parts, head), { objectMode: false }));
+      return reply.send(
+        Readable.from(
+          recent.keepWhileSending(readStored(ctx.db, name, version, parts, head), name, version),
+          {
+            objectMode: false,
+          },
+        ),
+      );
     // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
     const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
       createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
     );
-    return reply.send(
-      Readable.from(storeWhileSending(ctx.db, gzip, name, version, { first: f.first, last: f.last }), {
-        objectMode: false,
-      }),
-    );
+    const stored = storeWhileSending(ctx.db, gzip, name, version, { first: f.first, last: f.last });
+    return reply.send(Readable.from(recent.keepWhileSending(stored, name, version), { objectMode: false }));
   });
+  return recent;
 }
 
 /** The file's bytes, a page at a time. */

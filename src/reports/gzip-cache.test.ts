@@ -3,7 +3,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backends } from "../../test/helpers/db.js";
 import { type Harness, startHarness } from "../../test/helpers/harness.js";
-import { lookupStored, readStored, storeWhileSending } from "./gzip-cache.js";
+import { lookupStored, RecentFiles, readStored, storeWhileSending } from "./gzip-cache.js";
 import type { FileIdentity } from "./links.js";
 
 const DIRECTORY = `
@@ -51,6 +51,40 @@ async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   for await (const c of it) parts.push(c);
   return Buffer.concat(parts);
 }
+
+describe("recent files in memory", () => {
+  it("keeps a file sent whole, under its name and version only", async () => {
+    const recent = new RecentFiles(100, 50);
+    const sent = await collect(recent.keepWhileSending(chunks([10, 5, 7]), "a.ndjson", "v1"));
+    expect(recent.get("a.ndjson", "v1")).toEqual(sent);
+    expect(recent.get("a.ndjson", "v2")).toBeUndefined();
+    expect(recent.get("b.ndjson", "v1")).toBeUndefined();
+  });
+
+  it("keeps nothing when the sending stops midway or the file outgrows the limit", async () => {
+    const recent = new RecentFiles(100, 20);
+    const it = recent.keepWhileSending(chunks([4, 4, 4]), "a.ndjson", "v1");
+    await it.next();
+    await it.return(undefined);
+    expect(recent.get("a.ndjson", "v1")).toBeUndefined();
+    const big = await collect(recent.keepWhileSending(chunks([15, 15]), "b.ndjson", "v1"));
+    expect(big).toHaveLength(30); // sent whole all the same
+    expect(recent.get("b.ndjson", "v1")).toBeUndefined();
+    expect(recent.stats).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it("drops the least recently used files past its byte bound", async () => {
+    const recent = new RecentFiles(25, 20);
+    recent.set("a", "v", Buffer.alloc(10));
+    recent.set("b", "v", Buffer.alloc(10));
+    expect(recent.get("a", "v")).toBeDefined(); // a is now the most recent
+    recent.set("c", "v", Buffer.alloc(10));
+    expect(recent.get("b", "v")).toBeUndefined();
+    expect(recent.get("a", "v")).toBeDefined();
+    expect(recent.get("c", "v")).toBeDefined();
+    expect(recent.stats.bytes).toBe(20);
+  });
+});
 
 for (const backend of backends) {
   describe(`stored gzip report files on ${backend.name}`, () => {
@@ -135,6 +169,16 @@ for (const backend of backends) {
       expect(text.split("\n").filter(Boolean)).toHaveLength(3);
       expect(text).toBe(await (await fetch(link, { headers: { "accept-encoding": "identity" } })).text());
       expect((await rawGzip(link)).bytes.equals(after.bytes)).toBe(true);
+    });
+
+    it("sends a file kept in memory without reading its stored parts", async () => {
+      const link = await usersFile();
+      const first = await rawGzip(link);
+      // Stored parts gone (as another server's processing would drop them): the version is unchanged, so the
+      // copy in memory is still the file's bytes.
+      await h.db.query("DELETE FROM report_file_gzip");
+      expect((await rawGzip(link)).bytes.equals(first.bytes)).toBe(true);
+      expect(await h.db.query("SELECT 1 FROM report_file_gzip")).toHaveLength(0);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.js";
+import { Lru } from "../http/lru.js";
 import type { FileIdentity } from "./links.js";
 
 /**
@@ -31,6 +32,68 @@ const VERSION_SQL = `(SELECT coalesce(string_agg(day::text || '=' || coalesce(ge
  * PGlite's WASM memory, small.
  */
 const PARTS_PER_READ = 4;
+
+/** The version a users or user-teams file's content has now (see VERSION_SQL): one small query. */
+export async function fileVersion(db: Queryable, f: FileIdentity): Promise<string> {
+  const [row] = await db.query<{ version: string }>(`SELECT ${VERSION_SQL} AS version`, [f.first, f.last]);
+  return row?.version ?? "";
+}
+
+/**
+ * The gzipped files sent most recently, in memory as well: a dashboard refresh downloads the same files again, and
+ * reading a stored file back (a query per megabyte, base64 decoded) cost three times what sending it does. Keyed by
+ * name and version like the stored files, so an entry is never stale; bounded by bytes (a 28-day file of 50,000
+ * records is about 1.3 MB gzipped) so the server's RSS stays flat. One per app (two apps in a process share
+ * nothing).
+ */
+export class RecentFiles {
+  private readonly files: Lru<Buffer>;
+
+  /**
+   * @param maxBytes bytes held in all
+   * @param maxFileBytes larger files are not kept (they would push out many smaller ones)
+   */
+  constructor(
+    maxBytes = 32 << 20,
+    readonly maxFileBytes = 8 << 20,
+  ) {
+    this.files = new Lru<Buffer>(256, maxBytes, (b) => b.length);
+  }
+
+  get(name: string, version: string): Buffer | undefined {
+    return this.files.get(`${name}\n${version}`);
+  }
+
+  set(name: string, version: string, bytes: Buffer): void {
+    if (bytes.length <= this.maxFileBytes) this.files.set(`${name}\n${version}`, bytes);
+  }
+
+  /**
+   * Passes `chunks` through and keeps the whole file once the last chunk is sent; nothing when the sending stops
+   * early (the client left) or the file outgrows `maxFileBytes`.
+   */
+  async *keepWhileSending(
+    chunks: AsyncIterable<Buffer>,
+    name: string,
+    version: string,
+  ): AsyncGenerator<Buffer> {
+    let kept: Buffer[] | null = [];
+    let bytes = 0;
+    for await (const chunk of chunks) {
+      yield chunk;
+      if (kept === null) continue;
+      bytes += chunk.length;
+      if (bytes > this.maxFileBytes) kept = null;
+      else kept.push(chunk);
+    }
+    if (kept !== null) this.set(name, version, Buffer.concat(kept, bytes));
+  }
+
+  /** Files and bytes held (tests and diagnostics). */
+  get stats(): { entries: number; bytes: number } {
+    return this.files.stats;
+  }
+}
 
 /**
  * A stored file: its version, and when it is stored completely its part count and first parts (`head`, up to

@@ -1,4 +1,5 @@
 import type { Db } from "../db/db.js";
+import { refreshStatistics } from "../db/statistics.js";
 import { forgetIngestState } from "../ingest/forget.js";
 import { addDays, isDay, utcDay } from "../util/time.js";
 import { type DayResult, dueDays, processDay } from "./process.js";
@@ -70,5 +71,6 @@ export async function runProcessing(
     opts.onDay?.(r, i, days.length);
   }
   await forgetIngestState(db, windowOf(today, opts.windowDays).first);
+  if (results.length > 0) await refreshStatistics(db);
   return results;
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../db/db.js";
+import { refreshStatistics } from "../db/statistics.js";
 import { forgetIngestState } from "../ingest/forget.js";
 import type { Clock } from "../util/clock.js";
 import { utcDay } from "../util/time.js";
@@ -91,6 +92,7 @@ export class Scheduler {
         );
       }
       if (results.length > 0) {
+        await refreshStatistics(this.db);
         this.log.info(
           {
             days: results.length,
