@@ -12,7 +12,11 @@ import { FILES_PATH, type FileIdentity, linkSecret, verifyLink } from "./links.j
 import { compareCodePoints } from "./order.js";
 import { newTotals } from "./record.js";
 
-/** Rows per keyset page: about a megabyte of records. */
+/**
+ * Rows per keyset page (a quarter of a megabyte of records or so): each page's result crosses PGlite's WASM memory,
+ * which never shrinks, and 1,000 rows a page took a PGlite server to 295 MB during a 28-day download of 90,000
+ * records (250: 262 MB, and no slower once the pages are planned on the index: see db/statistics.ts).
+ */
 const ROWS_PER_PAGE = 250;
 const ZERO_SUMS = sumsJson(newTotals());
 
@@ -20,7 +24,7 @@ const ZERO_SUMS = sumsJson(newTotals());
  * GET of a signed download link: no Authorization (clients send none), the signature and expiry checked (403
  * otherwise), the file streamed page by page from the database, gzipped when the client accepts it.
  */
-export function registerReportFiles(app: FastifyInstance, ctx: AppContext): RecentFiles {
+export function registerReportFiles(app: FastifyInstance, ctx: AppContext): void {
   const recent = new RecentFiles();
   app.get(`${FILES_PATH}/:name`, { config: { docs: DOCS.usageMetrics } }, async (req, reply) => {
     const secret = await linkSecret(ctx.db);
@@ -31,17 +35,11 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): Rece
     reply.type(ndjson ? "application/x-ndjson" : "application/json; charset=utf-8");
     reply.header("cache-control", "private, max-age=3600");
     reply.header("vary", "Accept-Encoding");
-    if (!acceptsGzip(req.headers["accept-encoding"]))
-      return reply.send(Readable.from(fileChunks(ctx.db, f), { objectMode: false }));
+    if (!acceptsGzip(req.headers["accept-encoding"])) return reply.send(bytesOf(fileChunks(ctx.db, f)));
     reply.header("content-encoding", "gzip");
     // Aggregates are one small object each, and processing a day recounts the aggregates of the 27 days after it:
     // compressed per request, never stored.
-    if (!ndjson)
-      return reply.send(
-        Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
-          createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
-        ),
-      );
+    if (!ndjson) return reply.send(gzipped(ctx.db, f));
     // A file sent lately, for the same processed data, is sent from memory; one compressed before, as stored
     // (gzip-cache.ts).
     const hit = recent.get(name, await fileVersion(ctx.db, f));
@@ -53,23 +51,22 @@ export function registerReportFiles(app: FastifyInstance, ctx: AppContext): Rece
       recent.set(name, version, whole);
       return reply.send(whole);
     }
-    if (parts !== null)
-      return reply.send(
-        Readable.from(
-          recent.keepWhileSending(readStored(ctx.db, name, version, parts, head), name, version),
-          {
-            objectMode: false,
-          },
-        ),
-      );
-    // Level 6 and no timestamp in the header: the same bytes in give the same bytes out.
-    const gzip = Readable.from(fileChunks(ctx.db, f), { objectMode: false }).pipe(
-      createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }),
-    );
-    const stored = storeWhileSending(ctx.db, gzip, name, version, { first: f.first, last: f.last });
-    return reply.send(Readable.from(recent.keepWhileSending(stored, name, version), { objectMode: false }));
+    const chunks =
+      parts !== null
+        ? readStored(ctx.db, name, version, parts, head)
+        : storeWhileSending(ctx.db, gzipped(ctx.db, f), name, version, { first: f.first, last: f.last });
+    return reply.send(bytesOf(recent.keepWhileSending(chunks, name, version)));
   });
-  return recent;
+}
+
+/** A byte stream of `chunks`, for reply.send. */
+function bytesOf(chunks: AsyncIterable<Buffer>): Readable {
+  return Readable.from(chunks, { objectMode: false });
+}
+
+/** The file gzipped at level 6 with no timestamp in the header: the same bytes in give the same bytes out. */
+function gzipped(db: Queryable, f: FileIdentity): Readable {
+  return bytesOf(fileChunks(db, f)).pipe(createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }));
 }
 
 /** The file's bytes, a page at a time. */
