@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import type { Db } from "../db/db.js";
@@ -156,10 +156,13 @@ export function demoCommand(program: Command): void {
             `${routes.length} metrics routes in this world${flags.tokensOut ? `; tokens and routes written to ${flags.tokensOut}` : ""}. Stop with Ctrl-C.\n`,
         );
         if (flags.tokensOut) {
+          // Written aside and renamed: a script waiting for the file never reads it half-written.
+          const partial = `${flags.tokensOut}.partial`;
           await writeFile(
-            flags.tokensOut,
+            partial,
             `${JSON.stringify({ url: server.url, ...world.tokens, routes }, null, 2)}\n`,
           );
+          await rename(partial, flags.tokensOut);
         }
         const shutdown = () => void server.close().then(() => process.exit(0));
         process.once("SIGINT", shutdown);
