@@ -158,33 +158,37 @@ export function buildApp(
 
   const inflight = new InFlight();
   app.decorate("inflight", inflight);
-  app.addHook("onRequest", async () => inflight.start());
-  // onSend, not onResponse: it runs once the handler has its answer, even when the client has already left.
-  app.addHook("onSend", async (_req, reply) => {
-    inflight.end();
-    // Keep-alive connections would hold shutdown open until the client drops them.
-    if (inflight.closing) reply.header("connection", "close");
-  });
-
-  app.addHook("onRequest", async (req, reply) => {
+  // One hook per stage, in callback style: every request runs them, and an async hook costs a promise and a
+  // microtask turn each (the serve bench's answers are ~40 µs of CPU in all).
+  app.addHook("onRequest", (req, reply, done) => {
+    inflight.start();
     reply.header("x-github-request-id", req.id);
     reply.headers(COMMON_HEADERS);
     // The local routes are for this machine's tools: no CORS, so no other origin's page may read or preflight them.
-    if (req.url.startsWith(LOCAL_PREFIX)) return;
-    reply.headers(CORS_HEADERS);
-    if (req.url.startsWith("/telemetry/") || req.url.startsWith("/v1/")) return;
-    reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
+    if (!req.url.startsWith(LOCAL_PREFIX)) {
+      reply.headers(CORS_HEADERS);
+      if (!req.url.startsWith("/telemetry/") && !req.url.startsWith("/v1/"))
+        reply.header("x-github-api-version-selected", selectApiVersion(req.headers["x-github-api-version"]));
+    }
+    if (inflight.closing && !isOpsPath(req.url)) {
+      done(
+        new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
+          headers: { "retry-after": "5" },
+        }),
+      );
+      return;
+    }
+    done();
+  });
+  // onSend, not onResponse: it runs once the handler has its answer, even when the client has already left.
+  app.addHook("onSend", (_req, reply, payload, done) => {
+    inflight.end();
+    // Keep-alive connections would hold shutdown open until the client drops them.
+    if (inflight.closing) reply.header("connection", "close");
+    done(null, payload);
   });
 
   registerOpsRoutes(app, ctx);
-
-  app.addHook("onRequest", async (req) => {
-    if (inflight.closing && !isOpsPath(req.url)) {
-      throw new ApiError("service_unavailable", "pilotlog is shutting down; retry in a few seconds.", {
-        headers: { "retry-after": "5" },
-      });
-    }
-  });
 
   const throttle = ctx.authThrottle;
 
