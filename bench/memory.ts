@@ -2,7 +2,7 @@
  * Memory benchmark (issue 6): the resident memory of `pilotlog serve` (its own process) once it has processed the
  * 100,000-user world's day itself and served a mix of metrics reads for a minute. Target: ≤ 300 MB.
  *
- *   node --import tsx bench/memory.ts [--quick] [--users N]
+ *   node --import tsx bench/memory.ts [--quick] [--users N] [--engines pglite,postgres]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +30,13 @@ async function processed(url: string): Promise<number> {
   }
 }
 
-const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+const enginesArg = process.argv.indexOf("--engines");
+const engines =
+  enginesArg >= 0
+    ? process.argv[enginesArg + 1]!.split(",")
+    : process.env.DATABASE_URL
+      ? ["pglite", "postgres"]
+      : ["pglite"];
 for (const engine of engines) {
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-memory-"));
   const { db, url: dbUrl, close } = await open(engine, join(dir, "pgdata"));

@@ -4,6 +4,7 @@ import type { FactRow } from "../rollup/facts.js";
 const PRIVACY_THRESHOLD = 5;
 
 import { sumsJson } from "./aggregate.js";
+import { type DayUsers, NO_USERS } from "./day-users.js";
 import {
   addTotals,
   computeUserDay,
@@ -52,6 +53,8 @@ export interface ScopeDay {
   totals: Totals;
 }
 
+const NO_VERSIONS: readonly VersionFact[] = [];
+
 /** Scopes with reports: organizations and enterprises (teams have none). */
 export const isReportScope = (scope: string) => scope.startsWith("org:") || scope.startsWith("ent:");
 
@@ -65,18 +68,23 @@ export class DayReports {
   /** Keyed by scope and team id: one stored row each (a row per member cost as much as the records). */
   readonly teamDays = new Map<string, TeamDay>();
   readonly scopes = new Map<string, ScopeDay>();
+  /** The logins and versions of the users being added: replaced a fetch at a time (`useUsers`). */
+  private users: DayUsers = NO_USERS;
 
   constructor(
     private readonly day: string,
-    private readonly loginOf: (userId: number) => string | undefined,
     private readonly enterpriseOfOrg: (orgId: number) => number | null,
-    private readonly versionsOf: (userId: number) => readonly VersionFact[],
     private readonly teams: {
       info: (teamId: number) => TeamInfo | undefined;
       /** Members of `team:ID` / `eteam:ID` holding a seat at the end of the day (privacy threshold). */
       seated: (scope: string) => number;
     } = { info: () => undefined, seated: () => 0 },
   ) {}
+
+  /** The logins and versions of the users added next (and of the user the previous fetch ended in). */
+  useUsers(users: DayUsers): void {
+    this.users = users;
+  }
 
   /** Adds one counted user's day (facts of that user only) in every scope they count in. */
   addUser(userId: number, facts: readonly FactRow[], scopes: readonly string[]): void {
@@ -86,11 +94,11 @@ export class DayReports {
     for (const scope of scopes) {
       if (!isReportScope(scope)) continue;
       if (user === undefined) {
-        user = computeUserDay(facts, this.versionsOf(userId));
+        user = computeUserDay(facts, this.users.versions.get(userId) ?? NO_VERSIONS);
         // The record past its identity is the same in every scope: serialized once per user.
         if (user) {
           tail = recordTail(user);
-          login = this.loginOf(userId) ?? String(userId);
+          login = this.users.logins.get(userId) ?? String(userId);
         }
       }
       let s = this.scopes.get(scope);

@@ -7,6 +7,7 @@ import {
   overlayImportedRecords,
   pruneImported,
 } from "../import/process-hook.js";
+import { loadDayUsers, NO_USERS } from "../reports/day-users.js";
 import { loadReportInputs } from "../reports/inputs.js";
 import { clearReportDay, insertRecords, pruneReports, storeReportDay } from "../reports/store.js";
 import { addDays, utcDay } from "../util/time.js";
@@ -125,12 +126,8 @@ async function computeAndStore(
         ]);
   const withReports = opts.reports !== false && (any !== undefined || recent !== undefined);
   if (withReports) await clearReportDay(tx, day);
-  const reports = await loadReportInputs(
-    tx,
-    day,
-    any !== undefined && withReports,
-    (s) => dir.seatedMembers.get(s) ?? 0,
-  );
+  const reportFacts = any !== undefined && withReports;
+  const reports = await loadReportInputs(tx, reportFacts, day, (s) => dir.seatedMembers.get(s) ?? 0);
   const acc = new DayAccumulator(
     (u) => dir.scopesOf.get(u),
     withReports ? (u, rows, scopes) => reports.addUser(u, rows, scopes) : undefined,
@@ -157,8 +154,18 @@ async function computeAndStore(
     inFlight.push(enqueue(() => insertRecords(tx, day, rows)).catch(() => undefined));
     while (inFlight.length > PARTS_AHEAD) await inFlight.shift();
   };
+  // Each fetch comes with its users' logins and versions (and those of the user the previous fetch ended in, whose
+  // rows are added with this one's), in the same queued step.
+  let carried: number | undefined;
   const fetch = () => {
-    const p = enqueue(() => tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`));
+    const p = enqueue(async () => {
+      const rows = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
+      if (!reportFacts) return { rows, users: NO_USERS };
+      const ids = carried === undefined ? [] : [carried];
+      for (const r of rows) if (r.userId !== ids[ids.length - 1]) ids.push(r.userId);
+      carried = ids[ids.length - 1];
+      return { rows, users: await loadDayUsers(tx, day, ids) };
+    });
     p.catch(() => undefined);
     return p;
   };
@@ -166,7 +173,8 @@ async function computeAndStore(
   try {
     let next = fetch();
     for (;;) {
-      const chunk = await next;
+      const { rows: chunk, users } = await next;
+      reports.useUsers(users);
       const more = chunk.length >= FACTS_PER_FETCH;
       if (more) next = fetch();
       for (let i = 0; i < chunk.length; i += FACTS_PER_PART) {
