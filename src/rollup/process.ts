@@ -34,6 +34,8 @@ export interface ProcessOptions {
   retentionDays?: number;
   /** false: the legacy documents only (the rollup benchmark's baseline for what the reports add). */
   reports?: boolean;
+  /** Facts read per cursor FETCH (default 20,000); tests make it small to cover the hand-over between fetches. */
+  factsPerFetch?: number;
 }
 
 export interface DayResult {
@@ -157,9 +159,10 @@ async function computeAndStore(
   // Each fetch comes with its users' logins and versions (and those of the user the previous fetch ended in, whose
   // rows are added with this one's), in the same queued step.
   let carried: number | undefined;
+  const perFetch = Math.max(1, Math.floor(opts.factsPerFetch ?? FACTS_PER_FETCH));
   const fetch = () => {
     const p = enqueue(async () => {
-      const rows = await tx.query<FactRow>(`FETCH ${FACTS_PER_FETCH} FROM day_facts`);
+      const rows = await tx.query<FactRow>(`FETCH ${perFetch} FROM day_facts`);
       if (!reportFacts) return { rows, users: NO_USERS };
       const ids = carried === undefined ? [] : [carried];
       for (const r of rows) if (r.userId !== ids[ids.length - 1]) ids.push(r.userId);
@@ -175,7 +178,7 @@ async function computeAndStore(
     for (;;) {
       const { rows: chunk, users } = await next;
       reports.useUsers(users);
-      const more = chunk.length >= FACTS_PER_FETCH;
+      const more = chunk.length >= perFetch;
       if (more) next = fetch();
       for (let i = 0; i < chunk.length; i += FACTS_PER_PART) {
         acc.add(i === 0 && chunk.length <= FACTS_PER_PART ? chunk : chunk.slice(i, i + FACTS_PER_PART));
