@@ -7,7 +7,7 @@ import { enforceCardinality } from "./cardinality.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, type Fact, factKeyString, foldFacts } from "./fold.js";
 import { md5Hex } from "./md5.js";
-import { VERSIONS_UPSERT, versionColumns } from "./versions.js";
+import { storeVersions } from "./versions.js";
 
 /** An event ready to store: validated, and attributed to a login. */
 export interface OwnedEvent {
@@ -136,27 +136,37 @@ export async function storeEvents(
     }
     if (event.day < today) lateDays.add(event.day);
   }
-  if (accepted.length > 0) {
-    const rows = [...facts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-    // Facts, last activity, version rows and late days in one statement (one round trip, one parse instead of
-    // four): four tables, each row once. The parts of one WITH run in an order fixed by the plan, the same for
-    // every batch, and each part writes in key order, so concurrent batches still lock rows in one order (a
-    // deadlock with another kind of writer is retried, as before). An empty part writes nothing.
-    await tx.query(WRITE_ACCEPTED, [
-      rows.map((r) => r.day),
-      rows.map((r) => r.userId),
-      rows.map((r) => r.feature),
-      rows.map((r) => r.editor),
-      rows.map((r) => r.model),
-      rows.map((r) => r.dim),
-      rows.map((r) => r.n1),
-      rows.map((r) => r.n2),
-      rows.map((r) => r.n3),
-      rows.map((r) => r.n4),
-      ...activityColumns(accepted),
-      ...versionColumns(accepted),
-      [...lateDays].sort(),
-    ]);
+  const rows = [...facts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  if (rows.length > 0) {
+    await tx.query(
+      `INSERT INTO facts (day, user_id, feature, editor, model, dim, n1, n2, n3, n4)
+       SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+       ON CONFLICT (day, user_id, feature, editor, model, dim) DO UPDATE SET
+         n1 = facts.n1 + excluded.n1, n2 = facts.n2 + excluded.n2,
+         n3 = facts.n3 + excluded.n3, n4 = facts.n4 + excluded.n4`,
+      [
+        rows.map((r) => r.day),
+        rows.map((r) => r.userId),
+        rows.map((r) => r.feature),
+        rows.map((r) => r.editor),
+        rows.map((r) => r.model),
+        rows.map((r) => r.dim),
+        rows.map((r) => r.n1),
+        rows.map((r) => r.n2),
+        rows.map((r) => r.n3),
+        rows.map((r) => r.n4),
+      ],
+    );
+  }
+  await recordActivity(tx, accepted);
+  await storeVersions(tx, accepted);
+  if (lateDays.size > 0) {
+    await tx.query(
+      `INSERT INTO dirty_days (day, reason) SELECT d, 'late events' FROM unnest($1::date[]) AS d
+       ON CONFLICT (day) DO NOTHING`,
+      [[...lateDays].sort()],
+    );
   }
   return { accepted: accepted.length, duplicates, dropped, rejected };
 }
@@ -217,13 +227,11 @@ async function usersOf(
   return { byLogin: again, off: await telemetryOffOn(tx, [...userPairs.values()]) };
 }
 
-/**
- * Each user's latest activity and latest editor, for the seat endpoints' last_activity_* fields, as the column
- * arrays of their upsert (`ACTIVITY_UPSERT`), in user order.
- */
-function activityColumns(
+/** Keeps each user's latest activity and latest editor, for the seat endpoints' last_activity_* fields. */
+async function recordActivity(
+  tx: Queryable,
   accepted: readonly { event: TelemetryEvent; userId: number }[],
-): [number[], string[], (string | null)[], (string | null)[]] {
+): Promise<void> {
   const latest = new Map<number, { at: string; editor: string | null; editorAt: string | null }>();
   for (const { event, userId } of accepted) {
     const editor = "editor" in event ? event.editor : null;
@@ -236,32 +244,20 @@ function activityColumns(
     latest.set(userId, cur);
   }
   const ids = [...latest.keys()].sort((a, b) => a - b);
-  return [
-    ids,
-    ids.map((i) => latest.get(i)!.at),
-    ids.map((i) => latest.get(i)!.editor),
-    ids.map((i) => latest.get(i)!.editorAt),
-  ];
-}
-
-const FACTS_UPSERT = `INSERT INTO facts (day, user_id, feature, editor, model, dim, n1, n2, n3, n4)
-     SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],
-                          $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
-     ON CONFLICT (day, user_id, feature, editor, model, dim) DO UPDATE SET
-       n1 = facts.n1 + excluded.n1, n2 = facts.n2 + excluded.n2,
-       n3 = facts.n3 + excluded.n3, n4 = facts.n4 + excluded.n4`;
-
-const ACTIVITY_UPSERT = `INSERT INTO user_activity (user_id, last_at, editor, editor_at)
-     SELECT * FROM unnest($11::int[], $12::timestamptz[], $13::text[], $14::timestamptz[])
+  if (ids.length === 0) return;
+  await tx.query(
+    `INSERT INTO user_activity (user_id, last_at, editor, editor_at)
+     SELECT * FROM unnest($1::int[], $2::timestamptz[], $3::text[], $4::timestamptz[])
      ON CONFLICT (user_id) DO UPDATE SET
        last_at = greatest(user_activity.last_at, excluded.last_at),
        editor = CASE WHEN excluded.editor_at IS NOT NULL AND (user_activity.editor_at IS NULL OR excluded.editor_at > user_activity.editor_at)
                 THEN excluded.editor ELSE user_activity.editor END,
-       editor_at = greatest(user_activity.editor_at, excluded.editor_at)`;
-
-const WRITE_ACCEPTED = `WITH f AS (${FACTS_UPSERT}),
-     a AS (${ACTIVITY_UPSERT}),
-     v AS (${VERSIONS_UPSERT}),
-     d AS (INSERT INTO dirty_days (day, reason) SELECT d, 'late events' FROM unnest($21::date[]) AS d
-           ON CONFLICT (day) DO NOTHING)
-     SELECT 1`;
+       editor_at = greatest(user_activity.editor_at, excluded.editor_at)`,
+    [
+      ids,
+      ids.map((i) => latest.get(i)!.at),
+      ids.map((i) => latest.get(i)!.editor),
+      ids.map((i) => latest.get(i)!.editorAt),
+    ],
+  );
+}

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/db.js";
 import type { TelemetryEvent } from "./event.js";
 
 /**
@@ -42,13 +43,13 @@ export function versionRows(e: TelemetryEvent, userId: number): VersionRow[] {
 const later = (a: VersionRow, b: VersionRow) => a.at > b.at || (a.at === b.at && a.value > b.value);
 
 /**
- * The `fact_versions` rows of a batch, as the column arrays of their upsert (`VERSIONS_UPSERT`): per (day, user,
- * kind, key) the value of the latest event (ties: the greater value, so the result does not depend on arrival
- * order), in key order, like facts, so concurrent batches cannot deadlock.
+ * Keeps, per (day, user, kind, key), the value of the latest event (ties: the greater value, so the result does
+ * not depend on arrival order). Rows are written in key order, like facts, so concurrent batches cannot deadlock.
  */
-export function versionColumns(
+export async function storeVersions(
+  tx: Queryable,
   accepted: readonly { event: TelemetryEvent; userId: number }[],
-): [string[], number[], string[], string[], string[], string[]] {
+): Promise<void> {
   const latest = new Map<string, VersionRow>();
   for (const { event, userId } of accepted) {
     for (const r of versionRows(event, userId)) {
@@ -57,19 +58,20 @@ export function versionColumns(
       if (!prev || later(r, prev)) latest.set(k, r);
     }
   }
+  if (latest.size === 0) return;
   const rows = [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-  return [
-    rows.map((r) => r.day),
-    rows.map((r) => r.userId),
-    rows.map((r) => r.kind),
-    rows.map((r) => r.key),
-    rows.map((r) => r.value),
-    rows.map((r) => r.at),
-  ];
-}
-
-/** The upsert of `versionColumns`' rows from parameters $15–$20 (a part of store.ts's one write statement). */
-export const VERSIONS_UPSERT = `INSERT INTO fact_versions (day, user_id, kind, key, value, at)
-     SELECT * FROM unnest($15::date[], $16::int[], $17::text[], $18::text[], $19::text[], $20::timestamptz[])
+  await tx.query(
+    `INSERT INTO fact_versions (day, user_id, kind, key, value, at)
+     SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
      ON CONFLICT (day, user_id, kind, key) DO UPDATE SET value = excluded.value, at = excluded.at
-     WHERE (excluded.at, excluded.value) > (fact_versions.at, fact_versions.value)`;
+     WHERE (excluded.at, excluded.value) > (fact_versions.at, fact_versions.value)`,
+    [
+      rows.map((r) => r.day),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.kind),
+      rows.map((r) => r.key),
+      rows.map((r) => r.value),
+      rows.map((r) => r.at),
+    ],
+  );
+}
