@@ -35,7 +35,8 @@ function namingFields(
  * pieces of one user, day, type and set of names (editor, model, agent, version…) become one event with their
  * counters summed, so a request of 1,000 prompt records stores a handful of events instead of 1,000. A piece is
  * never a session or an edit, so nothing is lost by the merge; the items were deduplicated before (series state
- * for points, `otlp_items` for log records and spans), so the merged event's id only has to be new.
+ * for points, `otlp_items` for log records and spans), so the merged event's id only has to be new, and it is
+ * stored without an `event_ids` row (`OwnedEvent.guarded`).
  */
 export class Pieces {
   private readonly groups = new Map<
