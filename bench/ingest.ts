@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScratchDatabase } from "../src/db/scratch.js";
 import { buildWorld, simulate, worldDirectory } from "../src/simulate/index.js";
-import { startPilotlog, startProcess, stop } from "./spawn.js";
+import { cpuMsOf, startPilotlog, startProcess, stop } from "./spawn.js";
 
 const quick = process.argv.includes("--quick");
 const usersFlag = process.argv.indexOf("--users");
@@ -78,10 +78,13 @@ for (const engine of engines) {
     stdio: "ignore",
   });
   await new Promise((r) => apply.once("exit", r));
+  // The server's CPU (user + system) per 1,000 events: steadier than a rate on the shared machine.
+  const cpuBefore = await cpuMsOf(server.child.pid!);
   const rate = await send(server.url, world.tokens.relay, batches, perBatch);
+  const cpuPerK = (((await cpuMsOf(server.child.pid!)) - cpuBefore) * 1000) / total;
   console.log(
     `[ingest ${engine}] ${total} events in batches of 1,000, ${CLIENTS} clients: ${Math.round(rate)} events/s vs ` +
-      `parse-only ${Math.round(baseline)} events/s: ratio ${(rate / baseline).toFixed(2)} (target ${engine === "postgres" ? "≥ 50,000" : "≥ 20,000"} events/s)`,
+      `parse-only ${Math.round(baseline)} events/s: ratio ${(rate / baseline).toFixed(2)} (target ${engine === "postgres" ? "≥ 50,000" : "≥ 20,000"} events/s); server CPU ${cpuPerK.toFixed(1)} ms per 1,000`,
   );
   await stop(server.child);
   await scratch?.drop();

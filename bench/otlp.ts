@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScratchDatabase } from "../src/db/scratch.js";
 import { logBatches, metricBatches } from "./otlp-batches.js";
-import { startPilotlog, startProcess, stop } from "./spawn.js";
+import { cpuMsOf, startPilotlog, startProcess, stop } from "./spawn.js";
 
 const quick = process.argv.includes("--quick");
 const TODAY = "2026-11-20";
@@ -81,16 +81,22 @@ for (const engine of engines) {
     stdio: "ignore",
   });
   await new Promise((r) => apply.once("exit", r));
+  // The server's CPU (user + system) per 1,000 items: steadier than a rate on the shared machine.
+  const pid = server.child.pid!;
+  const cpu0 = await cpuMsOf(pid);
   const m = await send(server.url, "/v1/metrics", metrics.bodies, metrics.points);
+  const cpu1 = await cpuMsOf(pid);
   const l = await send(server.url, "/v1/logs", logs.bodies, logs.records);
+  const cpu2 = await cpuMsOf(pid);
+  const perK = (ms: number, n: number) => `server CPU ${((ms * 1000) / n).toFixed(1)} ms per 1,000`;
   const target = engine === "postgres" ? "≥ 50,000" : "≥ 20,000";
   console.log(
     `[otlp ${engine}] metrics: ${metrics.points} data points (${metrics.bodies.length} requests of 25 developers, cumulative), ${CLIENTS} clients: ` +
-      `${Math.round(m)} points/s vs decode-only ${Math.round(baseMetrics)}: ratio ${(m / baseMetrics).toFixed(2)} (target ${target}/s)`,
+      `${Math.round(m)} points/s vs decode-only ${Math.round(baseMetrics)}: ratio ${(m / baseMetrics).toFixed(2)} (target ${target}/s); ${perK(cpu1 - cpu0, metrics.points)}`,
   );
   console.log(
     `[otlp ${engine}] logs: ${logs.records} log records (requests of 1,000), ${CLIENTS} clients: ` +
-      `${Math.round(l)} records/s vs decode-only ${Math.round(baseLogs)}: ratio ${(l / baseLogs).toFixed(2)} (target ${target}/s)`,
+      `${Math.round(l)} records/s vs decode-only ${Math.round(baseLogs)}: ratio ${(l / baseLogs).toFixed(2)} (target ${target}/s); ${perK(cpu2 - cpu1, logs.records)}`,
   );
   await stop(server.child);
   await scratch?.drop();

@@ -28,6 +28,31 @@ export interface LimitedEvent {
   event: TelemetryEvent;
 }
 
+/** One distinct value of a batch for a user, day and dimension. */
+interface Candidate {
+  userId: number;
+  day: string;
+  dim: string;
+  value: string;
+}
+
+/** Per (user, day, dimension) that gets a value not stored yet: how many values are stored, and the new ones. */
+function newValues(
+  tx: Queryable,
+  list: readonly Candidate[],
+): Promise<{ user_id: number; day: string; dimension: string; stored: number; fresh: string[] }[]> {
+  return tx.query(
+    `SELECT c.user_id, c.day::text AS day, c.dimension, array_agg(c.value) AS fresh,
+            (SELECT count(*) FROM user_day_values v
+             WHERE v.day = c.day AND v.user_id = c.user_id AND v.dimension = c.dimension)::int AS stored
+     FROM unnest($1::int[], $2::date[], $3::text[], $4::text[]) AS c(user_id, day, dimension, value)
+     WHERE NOT EXISTS (SELECT 1 FROM user_day_values v
+                       WHERE v.day = c.day AND v.user_id = c.user_id AND v.dimension = c.dimension AND v.value = c.value)
+     GROUP BY c.user_id, c.day, c.dimension`,
+    [list.map((c) => c.userId), list.map((c) => c.day), list.map((c) => c.dim), list.map((c) => c.value)],
+  );
+}
+
 /** The values an event adds to each limited dimension (absent or empty fields add none). */
 function valuesOf(event: TelemetryEvent): [string, string][] {
   const fields = event as unknown as Record<string, unknown>;
@@ -54,20 +79,10 @@ export async function enforceCardinality<E extends LimitedEvent>(
   const withValues = events.map((e) => ({ e, values: valuesOf(e.event) })).filter((x) => x.values.length > 0);
   if (withValues.length === 0) return { within: [...events], refused: [] };
 
-  // PGlite runs one transaction at a time: only PostgreSQL needs the locks.
-  if (engine === "postgres") {
-    const pairs = [...new Map(withValues.map(({ e }) => [`${e.userId}|${e.event.day}`, e])).values()]
-      .map((e) => ({ userId: e.userId, day: e.event.day }))
-      .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    // In a stable order, so two requests locking overlapping pairs cannot deadlock.
-    await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
-      pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
-    ]);
-  }
   // The batch's values, each once; what comes back is, per (user, day, dimension) that got a value not stored
   // yet, how many values are stored and which of the batch's are new. That is all the judgement below needs
   // (a value is stored unless it is listed new), and a batch repeating known values reads nothing.
-  const candidates = new Map<string, { userId: number; day: string; dim: string; value: string }>();
+  const candidates = new Map<string, Candidate>();
   for (const { e, values } of withValues)
     for (const [dim, value] of values)
       candidates.set(`${e.userId}\u0000${e.event.day}\u0000${dim}\u0000${value}`, {
@@ -76,23 +91,25 @@ export async function enforceCardinality<E extends LimitedEvent>(
         dim,
         value,
       });
-  const list = [...candidates.values()];
-  const groups = await tx.query<{
-    user_id: number;
-    day: string;
-    dimension: string;
-    stored: number;
-    fresh: string[];
-  }>(
-    `SELECT c.user_id, c.day::text AS day, c.dimension, array_agg(c.value) AS fresh,
-            (SELECT count(*) FROM user_day_values v
-             WHERE v.day = c.day AND v.user_id = c.user_id AND v.dimension = c.dimension)::int AS stored
-     FROM unnest($1::int[], $2::date[], $3::text[], $4::text[]) AS c(user_id, day, dimension, value)
-     WHERE NOT EXISTS (SELECT 1 FROM user_day_values v
-                       WHERE v.day = c.day AND v.user_id = c.user_id AND v.dimension = c.dimension AND v.value = c.value)
-     GROUP BY c.user_id, c.day, c.dimension`,
-    [list.map((c) => c.userId), list.map((c) => c.day), list.map((c) => c.dim), list.map((c) => c.value)],
-  );
+  let groups = await newValues(tx, [...candidates.values()]);
+  // PGlite runs one transaction at a time: only PostgreSQL needs the locks, and only for the (user, day) pairs
+  // that bring a value not stored yet. A pair whose values are all stored adds none, so it cannot pass the limit
+  // whatever a concurrent request does (values are only removed with the day or the user). Once the pairs are
+  // locked their groups are read again: a request that held a lock before may have committed values since.
+  if (engine === "postgres" && groups.length > 0) {
+    const pairs = [...new Map(groups.map((g) => [`${g.user_id}|${g.day}`, g])).values()]
+      .map((g) => ({ userId: g.user_id, day: g.day }))
+      .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    // In a stable order, so two requests locking overlapping pairs cannot deadlock.
+    await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
+      pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
+    ]);
+    const locked = new Set(pairs.map((p) => `${p.userId}|${p.day}`));
+    groups = await newValues(
+      tx,
+      [...candidates.values()].filter((c) => locked.has(`${c.userId}|${c.day}`)),
+    );
+  }
   if (groups.length === 0) return { within: [...events], refused: [] };
   // Per (user, day, dimension): the values known so far to be new, and how many distinct values there are.
   const sets = new Map<string, { fresh: Set<string>; size: number }>();

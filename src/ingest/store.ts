@@ -15,6 +15,12 @@ export interface OwnedEvent {
   login: string;
   /** Its position in the request (named in a rejection); absent: its position in the batch. */
   index?: number;
+  /**
+   * Set only by the OTLP receiver for an event made from items it has already deduplicated itself (log records and
+   * spans by `otlp_items`, points by their series state), whose id is made anew from those items (merged pieces):
+   * no retry can bring that id again without its items, so it needs no `event_ids` row.
+   */
+  guarded?: true;
 }
 
 export interface StoreResult {
@@ -60,7 +66,14 @@ export async function storeEvents(
 
   let dropped = 0;
   let duplicates = 0;
-  const kept: { event: TelemetryEvent; userId: number; login: string; hash: string; index: number }[] = [];
+  const kept: {
+    event: TelemetryEvent;
+    userId: number;
+    login: string;
+    hash: string;
+    index: number;
+    guarded: boolean;
+  }[] = [];
   const seen = new Set<string>();
   for (const [i, e] of events.entries()) {
     const user = byLogin.get(e.login.toLowerCase())!;
@@ -74,29 +87,41 @@ export async function storeEvents(
       continue;
     }
     seen.add(hash);
-    kept.push({ event: e.event, userId: user.id, login: e.login, hash, index: e.index ?? i });
+    kept.push({
+      event: e.event,
+      userId: user.id,
+      login: e.login,
+      hash,
+      index: e.index ?? i,
+      guarded: e.guarded === true,
+    });
   }
   if (kept.length === 0) return { accepted: 0, duplicates, dropped, rejected: [] };
 
   kept.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  // Only the ids already there come back (usually none): a batch's worth of fresh ids would be parsed for nothing.
-  const taken = await tx.query<{ id_hash: string }>(
-    `WITH ins AS (
-       INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
-       ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash)
-     SELECT x.h::text AS id_hash FROM unnest($1::uuid[]) AS x(h)
-     WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id_hash = x.h)`,
-    [kept.map((k) => k.hash), kept.map((k) => k.event.day)],
-  );
-  const takenSet = new Set(taken.map((r) => r.id_hash));
-  const fresh = takenSet.size === 0 ? kept : kept.filter((k) => !takenSet.has(k.hash));
+  const tracked = kept.filter((k) => !k.guarded);
+  let fresh = kept;
+  if (tracked.length > 0) {
+    // Only the ids already there come back (usually none): a batch's worth of fresh ids would be parsed for nothing.
+    const taken = await tx.query<{ id_hash: string }>(
+      `WITH ins AS (
+         INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
+         ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash)
+       SELECT x.h::text AS id_hash FROM unnest($1::uuid[]) AS x(h)
+       WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id_hash = x.h)`,
+      [tracked.map((k) => k.hash), tracked.map((k) => k.event.day)],
+    );
+    if (taken.length > 0) {
+      const takenSet = new Set(taken.map((r) => r.id_hash));
+      fresh = kept.filter((k) => k.guarded || !takenSet.has(k.hash));
+    }
+  }
   duplicates += kept.length - fresh.length;
   const { within: accepted, refused } = await enforceCardinality(tx, fresh, engine);
   // A refused event was never received: its id stays free for a corrected retry.
-  if (refused.length > 0) {
-    await tx.query("DELETE FROM event_ids WHERE id_hash = ANY($1::uuid[])", [
-      refused.map((r) => r.event.hash).sort(),
-    ]);
+  const refusedIds = refused.filter((r) => !r.event.guarded).map((r) => r.event.hash);
+  if (refusedIds.length > 0) {
+    await tx.query("DELETE FROM event_ids WHERE id_hash = ANY($1::uuid[])", [refusedIds.sort()]);
   }
   const rejected = refused.map((r) => ({ index: r.event.index, id: r.event.event.id, message: r.message }));
 

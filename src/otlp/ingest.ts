@@ -71,6 +71,7 @@ interface Unit {
 }
 
 const md5 = md5Hex;
+const STORED_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /** The stored key of a series: its md5's first 60 bits as a decimal bigint. */
 function seriesKeyOf(h: string): string {
@@ -262,8 +263,8 @@ export async function ingestOtlp(
     // The items each event came from, so that an event the native pipeline refuses (past the cardinality
     // limits) refuses its items in partialSuccess.
     const itemsOf = new Map<string, number[]>();
-    const own = (event: TelemetryEvent, login: string, items: number[]) => {
-      owned.push({ event, login });
+    const own = (event: TelemetryEvent, login: string, items: number[], guarded = false) => {
+      owned.push(guarded ? { event, login, guarded: true } : { event, login });
       const list = itemsOf.get(event.id);
       if (list) list.push(...items);
       else itemsOf.set(event.id, [...items]);
@@ -271,6 +272,7 @@ export async function ingestOtlp(
     const usage: { login: string; day: string; add: UsageAdd; dedupe: string | null }[] = [];
     let pending = 0;
     const openers = new Set<string>();
+    const limits = { now: opts.now, earliestDay: opts.earliestDay };
     for (const u of live) {
       const inc = u.point ? (increases.get(u) ?? 0) : 1;
       if (inc <= 0 || retried.has(u)) continue;
@@ -292,14 +294,20 @@ export async function ingestOtlp(
           continue;
         }
         const fields = eventFields(m.rule, u.look, m.rule.emit.per === "unit" ? 1 : inc);
-        if (!(EVENT_TYPES as readonly string[]).includes(fields.type)) {
+        if (!STORED_TYPES.has(fields.type)) {
           pending += unitsOfRule;
           continue;
         }
         if (timestamp === "") timestamp = isoOfNs(u.timeNs);
         for (let k = 0; k < unitsOfRule; k++) {
-          const wire = { ...fields, id: `otlp:${itemHash}:${m.ruleKey}:${k}`, timestamp, user: u.login };
-          const v = validateEvent(wire, { now: opts.now, earliestDay: opts.earliestDay });
+          // `fields` is this rule's own object (validation copies what it keeps): the wire fields are set on it
+          // rather than spread into a new object per event.
+          const wire = Object.assign(fields, {
+            id: `otlp:${itemHash}:${m.ruleKey}:${k}`,
+            timestamp,
+            user: u.login,
+          });
+          const v = validateEvent(wire, limits);
           if (!v.ok) {
             reject(u, v.message);
             break;
@@ -327,7 +335,7 @@ export async function ingestOtlp(
                   timestamp,
                   user: u.login,
                 },
-                { now: opts.now, earliestDay: opts.earliestDay },
+                limits,
               );
               if (open.ok) own(open.event, u.login!, [u.index]);
             }
@@ -336,7 +344,9 @@ export async function ingestOtlp(
         }
       }
     }
-    for (const m of pieces.merged()) own(m.event, m.login, m.items);
+    // A merged piece's id is new with every request (made from its pieces' ids), and its items were deduplicated
+    // above (otlp_items, series state): an event_ids row would guard nothing.
+    for (const m of pieces.merged()) own(m.event, m.login, m.items, true);
     const events = await storeEvents(tx, owned, opts.today, db.engine);
     for (const r of events.rejected)
       for (const index of itemsOf.get(r.id) ?? [])

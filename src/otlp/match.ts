@@ -15,33 +15,42 @@ export interface Match {
 /** Looks an attribute up in the item's own attributes first, then its parents' (span, resource). */
 export type Lookup = (key: string) => AttrValue | undefined;
 
-export function lookupIn(...layers: Attrs[]): Lookup {
-  return (key) => {
-    for (const l of layers) {
-      const v = l[key];
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
+export function lookupIn(first: Attrs, second: Attrs, third?: Attrs): Lookup {
+  // One closure per item (or span event) without a rest array to walk: this runs once per item of a request.
+  if (third === undefined) return (key) => first[key] ?? second[key];
+  return (key) => first[key] ?? second[key] ?? third[key];
 }
 
 const byService = new Map<string, ToolTable>();
 for (const t of TOOL_TABLES) for (const s of t.services) byService.set(s, t);
 
-function index(
-  tables: readonly ToolTable[],
-): Map<string, { rule: Rule; ruleKey: string; table: ToolTable }[]> {
-  const m = new Map<string, { rule: Rule; ruleKey: string; table: ToolTable }[]>();
+/** A rule as matching reads it: its conditions and fields as entries, listed once instead of per item. */
+interface Candidate {
+  rule: Rule;
+  ruleKey: string;
+  when: readonly (readonly [string, readonly string[]])[];
+}
+
+/** The rules by table tool and signal (an outer key built once per item), then by signal name. */
+function index(tables: readonly ToolTable[]): Map<string, Map<string, Candidate[]>> {
+  const m = new Map<string, Map<string, Candidate[]>>();
   for (const table of tables)
     table.rules.forEach((rule, i) => {
-      const key = `${table.tool}\u0000${rule.signal}\u0000${rule.name}`;
-      const list = m.get(key) ?? [];
-      list.push({ rule, ruleKey: `${table.tool || "genai"}.${i}`, table });
-      m.set(key, list);
+      const outer = `${table.tool}\u0000${rule.signal}`;
+      const byName = m.get(outer) ?? new Map<string, Candidate[]>();
+      m.set(outer, byName);
+      const list = byName.get(rule.name) ?? [];
+      list.push({ rule, ruleKey: `${table.tool || "genai"}.${i}`, when: Object.entries(rule.when ?? {}) });
+      byName.set(rule.name, list);
     });
   return m;
 }
 const RULES = index([...TOOL_TABLES, GENAI]);
+
+/** The fields of each rule's `emit`, as entries. */
+const EMIT_FIELDS = new Map<Rule, readonly (readonly [string, Field])[]>();
+for (const t of [...TOOL_TABLES, GENAI])
+  for (const rule of t.rules) if (rule.emit) EMIT_FIELDS.set(rule, Object.entries(rule.emit.fields));
 
 /** The table of a `service.name`, if a tool's table claims it. */
 export function tableOf(service: string): ToolTable | undefined {
@@ -58,21 +67,35 @@ export function matchRules(
 ): Match[] {
   const table = byService.get(service);
   const out: Match[] = [];
-  const consider = (candidates: { rule: Rule; ruleKey: string }[] | undefined, tool: string) => {
-    for (const c of candidates ?? []) {
-      if (c.rule.rootOnly && !isRoot) continue;
-      if (c.rule.when && !conditionsHold(c.rule.when, look)) continue;
-      out.push({ rule: c.rule, ruleKey: c.ruleKey, tool });
-    }
-  };
-  if (table) consider(RULES.get(`${table.tool}\u0000${signal}\u0000${name}`), table.tool);
+  if (table) consider(out, RULES.get(`${table.tool}\u0000${signal}`)?.get(name), table.tool, look, isRoot);
   if (!table || table.genericTokens)
-    consider(RULES.get(`\u0000${signal}\u0000${name}`), table?.tool ?? (service || "unknown"));
+    consider(
+      out,
+      RULES.get(`\u0000${signal}`)?.get(name),
+      table?.tool ?? (service || "unknown"),
+      look,
+      isRoot,
+    );
   return out;
 }
 
-function conditionsHold(when: Readonly<Record<string, readonly string[]>>, look: Lookup): boolean {
-  for (const [k, allowed] of Object.entries(when)) {
+function consider(
+  out: Match[],
+  candidates: readonly Candidate[] | undefined,
+  tool: string,
+  look: Lookup,
+  isRoot: boolean,
+): void {
+  if (candidates === undefined) return;
+  for (const c of candidates) {
+    if (c.rule.rootOnly && !isRoot) continue;
+    if (!conditionsHold(c.when, look)) continue;
+    out.push({ rule: c.rule, ruleKey: c.ruleKey, tool });
+  }
+}
+
+function conditionsHold(when: Candidate["when"], look: Lookup): boolean {
+  for (const [k, allowed] of when) {
     const v = look(k);
     if (v === undefined || !allowed.includes(String(v))) return false;
   }
@@ -105,8 +128,11 @@ const TEXT_FIELDS = new Set(["editor_version", "plugin", "plugin_version", "cli_
  * `IntelliJ IDEA` is `IntelliJ-IDEA` and `anthropic/claude` is `anthropic-claude`.
  */
 export function asName(v: string): string {
-  return v.replace(/[^A-Za-z0-9._+#-]/g, "-").slice(0, 64);
+  // Most names are already names: tested first, replaced only when some character is not allowed.
+  return (NOT_NAME.test(v) ? v.replace(NOT_NAME_ALL, "-") : v).slice(0, 64);
 }
+const NOT_NAME = /[^A-Za-z0-9._+#-]/;
+const NOT_NAME_ALL = /[^A-Za-z0-9._+#-]/g;
 
 /** The native event fields a rule's `emit` makes for one item (without id, timestamp and user). */
 export function eventFields(
@@ -116,7 +142,7 @@ export function eventFields(
 ): { type: NativeEventType } & Record<string, AttrValue> {
   const emit = rule.emit!;
   const out: { type: NativeEventType } & Record<string, AttrValue> = { type: emit.type };
-  for (const [k, f] of Object.entries(emit.fields)) {
+  for (const [k, f] of EMIT_FIELDS.get(rule) ?? Object.entries(emit.fields)) {
     const v = fieldValue(f, look, value);
     if (v === undefined) continue;
     if (NAME_FIELDS.has(k)) {
