@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { type ImportSink, type ImportSummary, runImport } from "../import/run.js";
 import { databaseSink, type ScopeNames } from "../import/sink.js";
 import type { BatchResult, PendingRecord, PendingTeamRow, TeamBatchResult } from "../import/store.js";
+import { boundHeap } from "./heap-bound.js";
 import {
   callServer,
   commonOptions,
@@ -17,6 +18,8 @@ import {
 
 /** A line of progress every this many records when the output is not a terminal. */
 const PROGRESS_EVERY = 100_000;
+/** The heap an import lets grow before a full collection (see boundHeap): 20–35 MB of it is live between batches. */
+const HEAP_BOUND = 40 * 2 ** 20;
 /** Records per request to a running server: a batch stays well under the server's body limit. */
 const SERVER_BATCH = 400;
 
@@ -165,6 +168,7 @@ export function importCommand(program: Command): void {
     )
     .action(async (sources: string[], flags: Record<string, string>) => {
       const p = progress();
+      const unbound = boundHeap(HEAP_BOUND);
       try {
         const config = configFrom(flags);
         const names: ScopeNames = { org: flags.org ?? null, enterprise: flags.enterprise ?? null };
@@ -191,6 +195,8 @@ export function importCommand(program: Command): void {
       } catch (err) {
         p.stop();
         fail(err);
+      } finally {
+        unbound();
       }
     });
 }

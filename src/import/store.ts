@@ -1,5 +1,6 @@
 import { selectColumns } from "../db/columns.js";
-import type { Db, Queryable } from "../db/db.js";
+import { copyField } from "../db/copy-in.js";
+import type { Db, Queryable, Transaction } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
 import { commaList, jsonTexts, TEXT_COLUMN_SQL, textArray, textColumn } from "./params.js";
@@ -284,6 +285,78 @@ async function resolveScopes(
   return out;
 }
 
+interface RecordColumns {
+  scope: string[];
+  day: string[];
+  login: string[];
+  user: number[];
+  body: string[];
+}
+
+const COPY_RECORDS = "COPY imported_records (scope, day, login, user_id, body) FROM STDIN";
+
+/**
+ * A batch's records by COPY (PostgreSQL) when none of their (scope, day, login) is stored yet, as on a first import:
+ * COPY skips the plan, the arrays and `ON CONFLICT`'s speculative insertion, a third of the batch's server time.
+ * The probe is one index lookup per record. Under a savepoint, so a record another import stores between the probe
+ * and the COPY sends this batch down the `ON CONFLICT` path instead of failing it. False: not copied.
+ */
+async function copyNewRecords(
+  tx: Transaction,
+  rec: RecordColumns,
+  scopeText: string,
+  dayText: string,
+  logins: { plain: boolean; param: string },
+): Promise<boolean> {
+  if (!tx.copyIn) return false;
+  const [stored] = await tx.query<{ hit: number }>(
+    `SELECT 1 AS hit FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
+       ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}) AS x(s, d, l)
+     WHERE EXISTS (SELECT 1 FROM imported_records r WHERE r.scope = x.s AND r.day = x.d AND r.login = x.l) LIMIT 1`,
+    [scopeText, dayText, logins.param],
+  );
+  if (stored) return false;
+  let data = "";
+  for (let i = 0; i < rec.scope.length; i++)
+    data += `${rec.scope[i]}\t${rec.day[i]}\t${copyField(rec.login[i]!)}\t${rec.user[i]}\t${copyField(rec.body[i]!)}\n`;
+  await tx.query("SAVEPOINT import_copy");
+  try {
+    await tx.copyIn(COPY_RECORDS, data);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "23505") throw err;
+    await tx.query("ROLLBACK TO SAVEPOINT import_copy");
+    return false;
+  }
+  await tx.query("RELEASE SAVEPOINT import_copy");
+  return true;
+}
+
+interface FactColumns {
+  day: string[];
+  user: number[];
+  scope: string[];
+  feature: string[];
+  editor: string[];
+  model: string[];
+  dim: string[];
+  n1: number[];
+  n2: number[];
+  n3: number[];
+  n4: number[];
+  split: string[];
+}
+
+const COPY_FACTS =
+  "COPY imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split) FROM STDIN";
+
+/** The facts as COPY's input (text format, one line a fact). */
+function factsCopyText(f: FactColumns): string {
+  let data = "";
+  for (let i = 0; i < f.day.length; i++)
+    data += `${f.day[i]}\t${f.user[i]}\t${f.scope[i]}\t${copyField(f.feature[i]!)}\t${copyField(f.editor[i]!)}\t${copyField(f.model[i]!)}\t${copyField(f.dim[i]!)}\t${f.n1[i]}\t${f.n2[i]}\t${f.n3[i]}\t${f.n4[i]}\t${f.split[i]}\n`;
+  return data;
+}
+
 /**
  * Stores a batch of user-day records in one transaction, in a fixed number of statements whatever its size: users,
  * records, the facts already there for its user-days, their replacement, grants, days.
@@ -302,7 +375,7 @@ export async function storeRecords(
         batch.map((r) => r.login),
       );
       const local = await resolveScopes(tx, batch, scopes);
-      const rec = {
+      const rec: RecordColumns = {
         scope: [] as string[],
         day: [] as string[],
         login: [] as string[],
@@ -344,14 +417,21 @@ export async function storeRecords(
       const userText = commaList(rec.user);
       // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
       const logins = textColumn(rec.login);
-      await tx.query(
-        `INSERT INTO imported_records (scope, day, login, user_id, body)
-         SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
-           ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}, string_to_array($4, ',')::int[],
-           ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
-         ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
-        [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
-      );
+      if (!(await copyNewRecords(tx, rec, scopeText, dayText, logins)))
+        await tx.query(
+          `INSERT INTO imported_records (scope, day, login, user_id, body)
+           SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
+             ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}, string_to_array($4, ',')::int[],
+             ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
+           ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
+          [
+            scopeText,
+            dayText,
+            logins.param,
+            userText,
+            bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body),
+          ],
+        );
       // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
       // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
       // user-day whose facts came from a scope this batch does not re-import keeps them.
@@ -383,7 +463,7 @@ export async function storeRecords(
             [dayText, userText, scopeText],
           );
       }
-      const f = {
+      const f: FactColumns = {
         day: [] as string[],
         user: [] as number[],
         scope: [] as string[],
@@ -417,7 +497,8 @@ export async function storeRecords(
           f.split.push(r.split ? "t" : "f");
         }
       });
-      if (f.day.length > 0) {
+      if (f.day.length > 0 && tx.copyIn) await tx.copyIn(COPY_FACTS, factsCopyText(f));
+      else if (f.day.length > 0) {
         const texts = [f.feature, f.editor, f.model, f.dim].map((v) => textColumn(v)) as [
           ReturnType<typeof textColumn>,
           ReturnType<typeof textColumn>,
