@@ -19,7 +19,7 @@ import {
 /** A line of progress every this many records when the output is not a terminal. */
 const PROGRESS_EVERY = 100_000;
 /** The heap an import lets grow before a full collection (see boundHeap): 20–35 MB of it is live between batches. */
-const HEAP_BOUND = 40 * 2 ** 20;
+const HEAP_BOUND = 48 * 2 ** 20;
 /** Records per request to a running server: a batch stays well under the server's body limit. */
 const SERVER_BATCH = 400;
 
