@@ -224,18 +224,26 @@ async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange> | Gran
   }
 }
 
+/** Adds `day` to the range of `g` in `ranges`; returns that range. */
 function addRange(
   ranges: Map<string, GrantRange>,
   g: Omit<GrantRange, "since" | "until">,
   day: string,
-): void {
+): GrantRange {
   const key = `${g.kind}|${g.id}|${g.user}|${g.role}`;
-  const r = ranges.get(key);
-  if (!r) ranges.set(key, { ...g, since: day, until: day });
-  else {
-    if (day < r.since) r.since = day;
-    if (day > r.until) r.until = day;
+  let r = ranges.get(key);
+  if (r) {
+    widen(r, day);
+    return r;
   }
+  r = { ...g, since: day, until: day };
+  ranges.set(key, r);
+  return r;
+}
+
+function widen(r: GrantRange, day: string): void {
+  if (day < r.since) r.since = day;
+  if (day > r.until) r.until = day;
 }
 
 /** Each member range followed by the same range as a seat. */
@@ -403,10 +411,14 @@ function storeRecordsOnce(
     let bodiesPlain = true;
     let lastScope: PendingRecord | null = null;
     let id: number | string = "";
+    let scopeKey = "";
+    // A file's records come user by user: the member range of the last user is widened without a key made.
+    let lastRange: { user: number; scope: string; range: GrantRange } | null = null;
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i]!;
       if (!lastScope || r.kind !== lastScope.kind || r.upstreamId !== lastScope.upstreamId) {
         id = local.get(`${r.kind}:${r.upstreamId}`)!;
+        scopeKey = `${r.kind}:${id}`;
         lastScope = r;
       }
       if (typeof id === "string") {
@@ -415,14 +427,20 @@ function storeRecordsOnce(
       }
       if (r.kind === "org" && r.upstreamEnterprise) await scopes.linkEnterprise(tx, id, r.upstreamEnterprise);
       const user = ids.get(r.login)!;
-      rec.scope.push(`${r.kind}:${id}`);
+      rec.scope.push(scopeKey);
       rec.day.push(r.day);
       rec.login.push(r.login);
       rec.user.push(user);
       rec.body.push(r.body);
       if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
       placed.push(r);
-      addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day);
+      if (lastRange && lastRange.user === user && lastRange.scope === scopeKey) widen(lastRange.range, r.day);
+      else
+        lastRange = {
+          user,
+          scope: scopeKey,
+          range: addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day),
+        };
       result.days.add(r.day);
     }
     if (placed.length === 0) return result;
