@@ -16,7 +16,7 @@
  *   node --import tsx bench/import.ts --users N --write FILE   (only writes the file, for profiling by hand)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Db } from "../src/db/db.js";
@@ -76,6 +76,38 @@ interface ChildResult {
   hwmMb: number;
   /** CPU seconds of this process (PostgreSQL's own work is in its server processes). */
   cpuS: number;
+  /** CPU seconds of the PostgreSQL server processes serving the import's database (`--cli` only), when local. */
+  serverCpuS?: number;
+}
+
+/** utime + stime of a process, in seconds (clock ticks of 1/100 s), or null once it is gone. */
+function cpuOfPid(pid: number | string): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(stat[11]) + Number(stat[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The backends of database `name` on a PostgreSQL server on this machine, by their process title
+ * (`postgres: … user name host …`): what each has used so far, kept by pid (a backend's last sample stands once
+ * it has exited).
+ */
+function sampleBackends(name: string, into: Map<string, number>): void {
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!cmd.startsWith("postgres: ") || !cmd.split(" ").includes(name)) continue;
+    const cpu = cpuOfPid(pid);
+    if (cpu !== null) into.set(pid, cpu);
+  }
 }
 
 /** One timed import in this process: `--child parse|pglite|postgres FILE [DIR|URL]`. */
@@ -134,7 +166,9 @@ async function cliImport(
   file: string,
   env: NodeJS.ProcessEnv,
   extra: string[],
+  database: string | null = null,
 ): Promise<ChildResult & { out: string }> {
+  const backends = new Map<string, number>();
   const t = performance.now();
   const child = spawn(process.execPath, ["bin/pilotlog.js", "import", file, "--org", "bench-org", ...extra], {
     env: { ...process.env, ...env },
@@ -151,10 +185,10 @@ async function cliImport(
   let hwm = 0;
   let cpuS = Number.NaN;
   const sampler = setInterval(() => {
+    if (database) sampleBackends(database, backends);
     try {
-      // utime + stime, in clock ticks (100 a second): the CPU the import took, whatever the machine's load.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      cpuS = (Number(stat[11]) + Number(stat[12])) / 100;
+      // utime + stime: the CPU the import took, whatever the machine's load.
+      cpuS = cpuOfPid(child.pid!) ?? cpuS;
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
       sampled = Math.max(sampled, kb("VmRSS"));
@@ -168,7 +202,8 @@ async function cliImport(
   const secs = (performance.now() - t) / 1000;
   if (code !== 0) throw new Error(`pilotlog import exited ${code}: ${out}`);
   const records = Number(/Imported (\d+) user-day records/.exec(out)?.[1] ?? -1);
-  return { records, secs, sampledMb: sampled / 1024, hwmMb: hwm / 1024, cpuS, out };
+  const serverCpuS = database ? [...backends.values()].reduce((a, b) => a + b, 0) : undefined;
+  return { records, secs, sampledMb: sampled / 1024, hwmMb: hwm / 1024, cpuS, serverCpuS, out };
 }
 
 async function prepareFolder(dir: string): Promise<void> {
@@ -186,6 +221,7 @@ function report(label: string, r: ChildResult, records: number, base: number | n
   console.log(
     `  ${label.padEnd(11)} ${records} records in ${r.secs.toFixed(1)} s: ${Math.round(rate).toLocaleString("en")} records/s` +
       `${base ? ` (${(rate / base).toFixed(2)} of parse-only)` : ""}, ${Number.isNaN(r.cpuS) ? "" : `${r.cpuS.toFixed(1)} CPU s in this process, `}` +
+      `${r.serverCpuS === undefined ? "" : `${r.serverCpuS.toFixed(1)} in its PostgreSQL backends (${Math.round((1e6 * r.serverCpuS) / records)} µs a record), `}` +
       `RSS peak ${Math.round(r.hwmMb)} MB (sampled while importing: ${Math.round(r.sampledMb)} MB)`,
   );
   if (target !== null)
@@ -232,7 +268,7 @@ async function main() {
         await migrate(db);
         await db.close();
         const r = cli
-          ? await cliImport(file, { DATABASE_URL: scratch.url }, [])
+          ? await cliImport(file, { DATABASE_URL: scratch.url }, [], new URL(scratch.url).pathname.slice(1))
           : spawnChild(["postgres", file, scratch.url]);
         report(cli ? "PostgreSQL (CLI)" : "PostgreSQL", r, records, base, 20_000);
       } finally {

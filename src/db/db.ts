@@ -12,6 +12,11 @@ export interface Queryable {
 export interface Transaction extends Queryable {
   /** Runs a whole SQL text (several statements, `$$` bodies and all) without parameters: a migration file. */
   exec(sql: string): Promise<void>;
+  /**
+   * `COPY … FROM STDIN` with `data` (COPY's text format) as its input, where the engine offers it (PostgreSQL);
+   * resolves to the rows copied. Callers keep an `INSERT` for the engine without it.
+   */
+  copyIn?(copy: string, data: string): Promise<number>;
 }
 
 export interface Db extends Queryable {

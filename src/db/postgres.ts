@@ -1,4 +1,5 @@
 import pg from "pg";
+import { copyIn } from "./copy-in.js";
 import { type Db, keepText, type Transaction, TYPE_OIDS, toNumber } from "./db.js";
 import { GenerationListener } from "./pg-listener.js";
 import { retryConflicts } from "./retry.js";
@@ -85,6 +86,7 @@ export class PostgresDb implements Db {
         exec: async (sql: string) => {
           await client.query(sql);
         },
+        copyIn: (copy: string, data: string) => copyIn(client, copy, data),
       });
       await client.query("COMMIT");
       return result;

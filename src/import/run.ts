@@ -19,6 +19,8 @@ import type { BatchResult, PendingRecord, PendingTeamRow, TeamBatchResult } from
 
 /** Where batches go: the database directly, or the server's admin route. */
 export interface ImportSink {
+  /** Records (or team rows) per batch handed on; `BATCH` when not said. */
+  readonly batchSize?: number;
   records(batch: PendingRecord[]): Promise<BatchResult>;
   teams(batch: PendingTeamRow[]): Promise<TeamBatchResult>;
 }
@@ -55,6 +57,7 @@ export async function runImport(
   opts: { onProgress?: (records: number, file: string, bytes: number) => void } = {},
 ): Promise<ImportSummary> {
   const files = await expandSources(sources);
+  const batchSize = sink.batchSize ?? BATCH;
   const s: ImportSummary = {
     files: files.length,
     records: 0,
@@ -194,7 +197,7 @@ export async function runImport(
           }
           const t = o as unknown as TeamRow;
           teams.push({ p: { ...scope, login: t.user_login, day: t.day, slug: t.slug }, where: whereOf(at) });
-          if (teams.length >= BATCH) await flushTeams();
+          if (teams.length >= batchSize) await flushTeams();
           continue;
         }
         const bad = checkRecord(o);
@@ -231,7 +234,7 @@ export async function runImport(
           },
           at,
         });
-        if (records.length >= BATCH) await flushRecords(name);
+        if (records.length >= batchSize) await flushRecords(name);
       }
     await flushRecords(name);
     await flushTeams();

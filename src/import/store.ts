@@ -1,4 +1,5 @@
 import { selectColumns } from "../db/columns.js";
+import { copyField } from "../db/copy-in.js";
 import type { Db, Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
@@ -223,18 +224,26 @@ async function widenGrants(tx: Queryable, ranges: Map<string, GrantRange> | Gran
   }
 }
 
+/** Adds `day` to the range of `g` in `ranges`; returns that range. */
 function addRange(
   ranges: Map<string, GrantRange>,
   g: Omit<GrantRange, "since" | "until">,
   day: string,
-): void {
+): GrantRange {
   const key = `${g.kind}|${g.id}|${g.user}|${g.role}`;
-  const r = ranges.get(key);
-  if (!r) ranges.set(key, { ...g, since: day, until: day });
-  else {
-    if (day < r.since) r.since = day;
-    if (day > r.until) r.until = day;
+  let r = ranges.get(key);
+  if (r) {
+    widen(r, day);
+    return r;
   }
+  r = { ...g, since: day, until: day };
+  ranges.set(key, r);
+  return r;
+}
+
+function widen(r: GrantRange, day: string): void {
+  if (day < r.since) r.since = day;
+  if (day > r.until) r.until = day;
 }
 
 /** Each member range followed by the same range as a seat. */
@@ -284,6 +293,70 @@ async function resolveScopes(
   return out;
 }
 
+interface RecordColumns {
+  scope: string[];
+  day: string[];
+  login: string[];
+  user: number[];
+  body: string[];
+}
+
+const COPY_RECORDS = "COPY imported_records (scope, day, login, user_id, body) FROM STDIN";
+
+/**
+ * Whether any of a batch's (scope, day, login) is stored already: one index lookup per record. None, as on a first
+ * import, lets the batch go in by COPY (PostgreSQL), which skips the plan, the arrays and `ON CONFLICT`'s speculative
+ * insertion: a third of the batch's server time.
+ */
+async function anyStored(
+  tx: Queryable,
+  scopeText: string,
+  dayText: string,
+  logins: { plain: boolean; param: string },
+): Promise<boolean> {
+  const [hit] = await tx.query<{ hit: number }>(
+    `SELECT 1 AS hit FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
+       ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}) AS x(s, d, l)
+     WHERE EXISTS (SELECT 1 FROM imported_records r WHERE r.scope = x.s AND r.day = x.d AND r.login = x.l) LIMIT 1`,
+    [scopeText, dayText, logins.param],
+  );
+  return hit !== undefined;
+}
+
+/** The records as COPY's input (text format, one line a record). */
+function recordsCopyText(rec: RecordColumns): string {
+  let data = "";
+  for (let i = 0; i < rec.scope.length; i++)
+    data += `${rec.scope[i]}\t${rec.day[i]}\t${copyField(rec.login[i]!)}\t${rec.user[i]}\t${copyField(rec.body[i]!)}\n`;
+  return data;
+}
+
+interface FactColumns {
+  day: string[];
+  user: number[];
+  scope: string[];
+  feature: string[];
+  editor: string[];
+  model: string[];
+  dim: string[];
+  n1: number[];
+  n2: number[];
+  n3: number[];
+  n4: number[];
+  split: string[];
+}
+
+const COPY_FACTS =
+  "COPY imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split) FROM STDIN";
+
+/** The facts as COPY's input (text format, one line a fact). */
+function factsCopyText(f: FactColumns): string {
+  let data = "";
+  for (let i = 0; i < f.day.length; i++)
+    data += `${f.day[i]}\t${f.user[i]}\t${f.scope[i]}\t${copyField(f.feature[i]!)}\t${copyField(f.editor[i]!)}\t${copyField(f.model[i]!)}\t${copyField(f.dim[i]!)}\t${f.n1[i]}\t${f.n2[i]}\t${f.n3[i]}\t${f.n4[i]}\t${f.split[i]}\n`;
+  return data;
+}
+
 /**
  * Stores a batch of user-day records in one transaction, in a fixed number of statements whatever its size: users,
  * records, the facts already there for its user-days, their replacement, grants, days.
@@ -295,137 +368,174 @@ export async function storeRecords(
   users: UserMap,
 ): Promise<BatchResult> {
   try {
-    return await db.transaction(async (tx) => {
-      const result: BatchResult = { records: 0, unplaced: [], days: new Set() };
-      const ids = await users.resolve(
-        tx,
-        batch.map((r) => r.login),
-      );
-      const local = await resolveScopes(tx, batch, scopes);
-      const rec = {
-        scope: [] as string[],
-        day: [] as string[],
-        login: [] as string[],
-        user: [] as number[],
-        body: [] as string[],
-      };
-      const placed: PendingRecord[] = [];
-      // A record makes its user a member with a seat on its day: one range serves both roles.
-      const ranges = new Map<string, GrantRange>();
-      let bodiesPlain = true;
-      let lastScope: PendingRecord | null = null;
-      let id: number | string = "";
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i]!;
-        if (!lastScope || r.kind !== lastScope.kind || r.upstreamId !== lastScope.upstreamId) {
-          id = local.get(`${r.kind}:${r.upstreamId}`)!;
-          lastScope = r;
-        }
-        if (typeof id === "string") {
-          result.unplaced.push({ index: i, reason: id });
-          continue;
-        }
-        if (r.kind === "org" && r.upstreamEnterprise)
-          await scopes.linkEnterprise(tx, id, r.upstreamEnterprise);
-        const user = ids.get(r.login)!;
-        rec.scope.push(`${r.kind}:${id}`);
-        rec.day.push(r.day);
-        rec.login.push(r.login);
-        rec.user.push(user);
-        rec.body.push(r.body);
-        if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
-        placed.push(r);
-        addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day);
-        result.days.add(r.day);
+    return await storeRecordsOnce(db, batch, scopes, users, true);
+  } catch (err) {
+    users.reset();
+    // A record stored by another import between the probe and the COPY (23505, unique violation): the batch again,
+    // by `ON CONFLICT`, which replaces it as a re-import does.
+    if ((err as { code?: string }).code !== "23505") throw err;
+  }
+  try {
+    return await storeRecordsOnce(db, batch, scopes, users, false);
+  } catch (err) {
+    users.reset();
+    throw err;
+  }
+}
+
+/** storeRecords's transaction; `copy`: the records may go in by COPY when none of them is stored. */
+function storeRecordsOnce(
+  db: Db,
+  batch: readonly PendingRecord[],
+  scopes: ScopeMap,
+  users: UserMap,
+  copy: boolean,
+): Promise<BatchResult> {
+  return db.transaction(async (tx) => {
+    const result: BatchResult = { records: 0, unplaced: [], days: new Set() };
+    const ids = await users.resolve(
+      tx,
+      batch.map((r) => r.login),
+    );
+    const local = await resolveScopes(tx, batch, scopes);
+    const rec: RecordColumns = {
+      scope: [] as string[],
+      day: [] as string[],
+      login: [] as string[],
+      user: [] as number[],
+      body: [] as string[],
+    };
+    const placed: PendingRecord[] = [];
+    // A record makes its user a member with a seat on its day: one range serves both roles.
+    const ranges = new Map<string, GrantRange>();
+    let bodiesPlain = true;
+    let lastScope: PendingRecord | null = null;
+    let id: number | string = "";
+    let scopeKey = "";
+    // A file's records come user by user: the member range of the last user is widened without a key made.
+    let lastRange: { user: number; scope: string; range: GrantRange } | null = null;
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      if (!lastScope || r.kind !== lastScope.kind || r.upstreamId !== lastScope.upstreamId) {
+        id = local.get(`${r.kind}:${r.upstreamId}`)!;
+        scopeKey = `${r.kind}:${id}`;
+        lastScope = r;
       }
-      if (placed.length === 0) return result;
-      const scopeText = commaList(rec.scope);
-      const dayText = commaList(rec.day);
-      const userText = commaList(rec.user);
-      // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
-      const logins = textColumn(rec.login);
-      await tx.query(
-        `INSERT INTO imported_records (scope, day, login, user_id, body)
-         SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
-           ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}, string_to_array($4, ',')::int[],
-           ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
-         ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
-        [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
-      );
-      // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
-      // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
-      // user-day whose facts came from a scope this batch does not re-import keeps them.
-      const there = await selectColumns<{ day: string; user_id: number; scope: string }>(
-        tx,
-        // A lateral probe per user-day, so the index is used whatever the planner believes of the table's size
-        // (PGlite has no autovacuum to gather statistics: a join chose to read the whole table, every batch).
-        `SELECT x.d AS day, x.u AS user_id, f.scope
+      if (typeof id === "string") {
+        result.unplaced.push({ index: i, reason: id });
+        continue;
+      }
+      if (r.kind === "org" && r.upstreamEnterprise) await scopes.linkEnterprise(tx, id, r.upstreamEnterprise);
+      const user = ids.get(r.login)!;
+      rec.scope.push(scopeKey);
+      rec.day.push(r.day);
+      rec.login.push(r.login);
+      rec.user.push(user);
+      rec.body.push(r.body);
+      if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
+      placed.push(r);
+      if (lastRange && lastRange.user === user && lastRange.scope === scopeKey) widen(lastRange.range, r.day);
+      else
+        lastRange = {
+          user,
+          scope: scopeKey,
+          range: addRange(ranges, { kind: r.kind, id, user, role: "member" }, r.day),
+        };
+      result.days.add(r.day);
+    }
+    if (placed.length === 0) return result;
+    const scopeText = commaList(rec.scope);
+    const dayText = commaList(rec.day);
+    const userText = commaList(rec.user);
+    // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
+    const logins = textColumn(rec.login);
+    const copyIn = copy ? tx.copyIn : undefined;
+    const stored = copyIn ? await anyStored(tx, scopeText, dayText, logins) : true;
+    // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
+    // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
+    // user-day whose facts came from a scope this batch does not re-import keeps them.
+    const there = await selectColumns<{ day: string; user_id: number; scope: string }>(
+      tx,
+      // A lateral probe per user-day, so the index is used whatever the planner believes of the table's size
+      // (PGlite has no autovacuum to gather statistics: a join chose to read the whole table, every batch).
+      `SELECT x.d AS day, x.u AS user_id, f.scope
          FROM (SELECT DISTINCT d, u FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[])
            AS x(d, u)) x
          CROSS JOIN LATERAL (SELECT DISTINCT scope FROM imported_facts f WHERE f.day = x.d AND f.user_id = x.u) f`,
-        [dayText, userText],
-        ["day", "user_id", "scope"],
+      [dayText, userText],
+      ["day", "user_id", "scope"],
+    );
+    if (copyIn && !stored) await copyIn(COPY_RECORDS, recordsCopyText(rec));
+    else
+      await tx.query(
+        `INSERT INTO imported_records (scope, day, login, user_id, body)
+           SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
+             ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}, string_to_array($4, ',')::int[],
+             ${bodiesPlain ? "string_to_array($5, chr(31))" : "$5::text::text[]"}) AS x(s, d, l, u, b)
+           ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
+        [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
       );
-      const done = new Set<string>();
-      if (there.day.length > 0) {
-        const reimported = new Set(rec.day.map((d, i) => `${d}|${rec.user[i]}|${rec.scope[i]}`));
-        let replaced = false;
-        there.day.forEach((d, i) => {
-          const key = `${d}|${there.user_id[i]}`;
-          if (reimported.has(`${key}|${there.scope[i]}`)) replaced = true;
-          else done.add(key);
-        });
-        if (replaced)
-          await tx.query(
-            `DELETE FROM imported_facts f USING unnest(string_to_array($1, ',')::date[],
+    const done = new Set<string>();
+    if (there.day.length > 0) {
+      const reimported = new Set(rec.day.map((d, i) => `${d}|${rec.user[i]}|${rec.scope[i]}`));
+      let replaced = false;
+      there.day.forEach((d, i) => {
+        const key = `${d}|${there.user_id[i]}`;
+        if (reimported.has(`${key}|${there.scope[i]}`)) replaced = true;
+        else done.add(key);
+      });
+      if (replaced)
+        await tx.query(
+          `DELETE FROM imported_facts f USING unnest(string_to_array($1, ',')::date[],
                string_to_array($2, ',')::int[], string_to_array($3, ',')) AS x(d, u, s)
              WHERE f.day = x.d AND f.user_id = x.u AND f.scope = x.s`,
-            [dayText, userText, scopeText],
-          );
+          [dayText, userText, scopeText],
+        );
+    }
+    const f: FactColumns = {
+      day: [] as string[],
+      user: [] as number[],
+      scope: [] as string[],
+      feature: [] as string[],
+      editor: [] as string[],
+      model: [] as string[],
+      dim: [] as string[],
+      n1: [] as number[],
+      n2: [] as number[],
+      n3: [] as number[],
+      n4: [] as number[],
+      split: [] as string[],
+    };
+    placed.forEach((r, i) => {
+      const user = rec.user[i]!;
+      const key = `${r.day}|${user}`;
+      if (done.has(key)) return;
+      done.add(key);
+      for (const x of r.facts) {
+        f.day.push(r.day);
+        f.user.push(user);
+        f.scope.push(rec.scope[i]!);
+        f.feature.push(x.feature);
+        f.editor.push(x.editor);
+        f.model.push(x.model);
+        f.dim.push(x.dim);
+        f.n1.push(x.n1);
+        f.n2.push(x.n2);
+        f.n3.push(x.n3);
+        f.n4.push(x.n4);
+        f.split.push(r.split ? "t" : "f");
       }
-      const f = {
-        day: [] as string[],
-        user: [] as number[],
-        scope: [] as string[],
-        feature: [] as string[],
-        editor: [] as string[],
-        model: [] as string[],
-        dim: [] as string[],
-        n1: [] as number[],
-        n2: [] as number[],
-        n3: [] as number[],
-        n4: [] as number[],
-        split: [] as string[],
-      };
-      placed.forEach((r, i) => {
-        const user = rec.user[i]!;
-        const key = `${r.day}|${user}`;
-        if (done.has(key)) return;
-        done.add(key);
-        for (const x of r.facts) {
-          f.day.push(r.day);
-          f.user.push(user);
-          f.scope.push(rec.scope[i]!);
-          f.feature.push(x.feature);
-          f.editor.push(x.editor);
-          f.model.push(x.model);
-          f.dim.push(x.dim);
-          f.n1.push(x.n1);
-          f.n2.push(x.n2);
-          f.n3.push(x.n3);
-          f.n4.push(x.n4);
-          f.split.push(r.split ? "t" : "f");
-        }
-      });
-      if (f.day.length > 0) {
-        const texts = [f.feature, f.editor, f.model, f.dim].map((v) => textColumn(v)) as [
-          ReturnType<typeof textColumn>,
-          ReturnType<typeof textColumn>,
-          ReturnType<typeof textColumn>,
-          ReturnType<typeof textColumn>,
-        ];
-        await tx.query(
-          `INSERT INTO imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split)
+    });
+    if (f.day.length > 0 && tx.copyIn) await tx.copyIn(COPY_FACTS, factsCopyText(f));
+    else if (f.day.length > 0) {
+      const texts = [f.feature, f.editor, f.model, f.dim].map((v) => textColumn(v)) as [
+        ReturnType<typeof textColumn>,
+        ReturnType<typeof textColumn>,
+        ReturnType<typeof textColumn>,
+        ReturnType<typeof textColumn>,
+      ];
+      await tx.query(
+        `INSERT INTO imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split)
            SELECT * FROM unnest(string_to_array($1, ',')::date[], string_to_array($2, ',')::int[],
              string_to_array($3, ','),
              ${texts[0].plain ? TEXT_COLUMN_SQL[4].plain : TEXT_COLUMN_SQL[4].array},
@@ -435,29 +545,25 @@ export async function storeRecords(
              string_to_array($8, ',')::bigint[], string_to_array($9, ',')::bigint[],
              string_to_array($10, ',')::bigint[], string_to_array($11, ',')::bigint[],
              string_to_array($12, ',')::boolean[])`,
-          [
-            commaList(f.day),
-            commaList(f.user),
-            commaList(f.scope),
-            ...texts.map((t) => t.param),
-            commaList(f.n1),
-            commaList(f.n2),
-            commaList(f.n3),
-            commaList(f.n4),
-            commaList(f.split),
-          ],
-        );
-      }
-      await widenGrants(tx, withSeats(ranges));
-      await markDays(tx, result.days);
-      await tx.query(ADVANCE_DIRECTORY);
-      result.records = placed.length;
-      return result;
-    });
-  } catch (err) {
-    users.reset();
-    throw err;
-  }
+        [
+          commaList(f.day),
+          commaList(f.user),
+          commaList(f.scope),
+          ...texts.map((t) => t.param),
+          commaList(f.n1),
+          commaList(f.n2),
+          commaList(f.n3),
+          commaList(f.n4),
+          commaList(f.split),
+        ],
+      );
+    }
+    await widenGrants(tx, withSeats(ranges));
+    await markDays(tx, result.days);
+    await tx.query(ADVANCE_DIRECTORY);
+    result.records = placed.length;
+    return result;
+  });
 }
 
 /** What a stored batch of user-teams rows did. */
