@@ -34,8 +34,11 @@ export interface ProcessOptions {
   retentionDays?: number;
   /** false: the legacy documents only (the rollup benchmark's baseline for what the reports add). */
   reports?: boolean;
-  /** Facts read per cursor FETCH (default 20,000); tests make it small to cover the hand-over between fetches. */
-  factsPerFetch?: number;
+  /**
+   * Facts read per cursor FETCH: 20,000, or 997 where a test covers the hand-over between fetches. A literal type,
+   * because the count is spliced into the statement (FETCH takes no parameter).
+   */
+  factsPerFetch?: typeof FACTS_PER_FETCH | 997;
 }
 
 export interface DayResult {
@@ -159,7 +162,7 @@ async function computeAndStore(
   // Each fetch comes with its users' logins and versions (and those of the user the previous fetch ended in, whose
   // rows are added with this one's), in the same queued step.
   let carried: number | undefined;
-  const perFetch = Math.max(1, Math.floor(opts.factsPerFetch ?? FACTS_PER_FETCH));
+  const perFetch = opts.factsPerFetch ?? FACTS_PER_FETCH;
   const fetch = () => {
     const p = enqueue(async () => {
       const rows = await tx.query<FactRow>(`FETCH ${perFetch} FROM day_facts`);
