@@ -4,6 +4,7 @@ import { TELEMETRY_ON_DAY, telemetryOffOn } from "../directory/telemetry.js";
 import { sortedByLower } from "../util/order.js";
 import { arraysAsLiterals } from "./array-literal.js";
 import { enforceCardinality } from "./cardinality.js";
+import { claimIds } from "./claim-ids.js";
 import type { TelemetryEvent } from "./event.js";
 import { addCounts, type Fact, factKeyString, foldFacts } from "./fold.js";
 import { md5Hex } from "./md5.js";
@@ -102,19 +103,13 @@ export async function storeEvents(
   const tracked = kept.filter((k) => !k.guarded);
   let fresh = kept;
   if (tracked.length > 0) {
-    // Only the ids already there come back (usually none): a batch's worth of fresh ids would be parsed for nothing.
-    const taken = await tx.query<{ id_hash: string }>(
-      `WITH ins AS (
-         INSERT INTO event_ids (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
-         ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash)
-       SELECT x.h::text AS id_hash FROM unnest($1::uuid[]) AS x(h)
-       WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id_hash = x.h)`,
-      [tracked.map((k) => k.hash), tracked.map((k) => k.event.day)],
+    const taken = await claimIds(
+      tx,
+      "event_ids",
+      tracked.map((k) => k.hash),
+      tracked.map((k) => k.event.day),
     );
-    if (taken.length > 0) {
-      const takenSet = new Set(taken.map((r) => r.id_hash));
-      fresh = kept.filter((k) => k.guarded || !takenSet.has(k.hash));
-    }
+    if (taken.size > 0) fresh = kept.filter((k) => k.guarded || !taken.has(k.hash));
   }
   duplicates += kept.length - fresh.length;
   const { within: accepted, refused } = await enforceCardinality(tx, fresh, engine);

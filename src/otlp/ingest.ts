@@ -1,5 +1,6 @@
 import type { Db, Queryable } from "../db/db.js";
 import { arraysAsLiterals } from "../ingest/array-literal.js";
+import { claimIds } from "../ingest/claim-ids.js";
 import { EVENT_TYPES, type TelemetryEvent } from "../ingest/event.js";
 import { md5Hex } from "../ingest/md5.js";
 import { type OwnedEvent, type StoreResult, storeEvents } from "../ingest/store.js";
@@ -379,20 +380,16 @@ async function itemsSeenBefore(tx: Queryable, hashes: ReadonlyMap<Unit, string>)
     idOf.set(u, id);
   }
   if (idOf.size === 0) return seen;
-  // Key order, as every multi-row write of ingestion (no deadlock between concurrent requests). Only the ids
-  // already there come back (a retry's; usually none).
+  // Only the ids already there come back (a retry's; usually none).
   const ids = [...days.keys()].sort();
-  const taken = await tx.query<{ id_hash: string }>(
-    `WITH ins AS (
-       INSERT INTO otlp_items (id_hash, day) SELECT * FROM unnest($1::uuid[], $2::date[])
-       ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash)
-     SELECT x.h::text AS id_hash FROM unnest($1::uuid[]) AS x(h)
-     WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.id_hash = x.h)`,
-    [ids, ids.map((i) => days.get(i)!)],
+  const taken = await claimIds(
+    tx,
+    "otlp_items",
+    ids,
+    ids.map((i) => days.get(i)!),
   );
-  if (taken.length === 0) return seen;
-  const takenSet = new Set(taken.map((r) => r.id_hash));
-  for (const [u, id] of idOf) if (takenSet.has(id)) seen.add(u);
+  if (taken.size === 0) return seen;
+  for (const [u, id] of idOf) if (taken.has(id)) seen.add(u);
   return seen;
 }
 
