@@ -221,6 +221,37 @@ for (const backend of backends) {
       expect(dirty).toEqual([]);
     });
 
+    it("takes the later of a record listed twice in one file, as a re-import would, instead of failing", async () => {
+      const day = "2025-10-05";
+      const rec = (acc: number) =>
+        JSON.stringify({
+          day,
+          enterprise_id: "1",
+          user_login: "twice",
+          ...counters(0, acc, acc, acc, acc),
+          totals_by_feature: [{ feature: "code_completion", ...counters(0, acc, acc, acc, acc) }],
+        });
+      const file = join(dir, "twice.ndjson");
+      await writeFile(file, `${rec(1)}\n${rec(3)}\n`);
+      const s = await runImport([file], databaseSink(db, { org: null, enterprise: null }));
+      expect(s.problems).toEqual([]);
+      expect(s.users).toBe(1);
+      await processDay(db, day, NOW);
+      expect((await records(db, day)).map((r) => r.body)).toEqual([rec(3)]);
+      // The later record's completions only: 3 accepted, not 1 + 3.
+      const [doc] = await docs(db, day);
+      expect(doc).toMatchObject({ total_active_users: 1 });
+      const completions = doc!.copilot_ide_code_completions as {
+        editors: { models: { languages: { total_code_acceptances: number }[] }[] }[];
+      };
+      expect(completions.editors[0]!.models[0]!.languages.map((l) => l.total_code_acceptances)).toEqual([3]);
+      const [facts] = await db.query<{ n2: string }>(
+        "SELECT sum(n2)::text AS n2 FROM imported_facts WHERE day = $1 AND feature = 'completion'",
+        [day],
+      );
+      expect(facts!.n2).toBe("3");
+    });
+
     it("refuses a file whose organization it cannot place, naming the flag, and stores nothing of it", async () => {
       const file = join(dir, "org.ndjson");
       await writeFile(

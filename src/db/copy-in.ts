@@ -22,7 +22,7 @@ class CopyIn {
 
   constructor(
     private readonly text: string,
-    private readonly data: string,
+    private readonly data: string | Buffer,
   ) {}
 
   submit(connection: CopyConnection): void {
@@ -31,7 +31,10 @@ class CopyIn {
   }
 
   handleCopyInResponse(connection: CopyConnection): void {
-    if (this.data.length > 0) connection.sendCopyFromChunk(Buffer.from(this.data, "utf8"));
+    if (this.data.length > 0)
+      connection.sendCopyFromChunk(
+        typeof this.data === "string" ? Buffer.from(this.data, "utf8") : this.data,
+      );
     connection.endCopyFrom();
   }
 
@@ -66,8 +69,15 @@ class CopyIn {
   }
 }
 
-/** Runs `copy` (a `COPY table (columns) FROM STDIN` statement) with `data` as its input; resolves to the rows copied. */
-export function copyIn(client: pg.PoolClient | pg.Client, copy: string, data: string): Promise<number> {
+/**
+ * Runs `copy` (a `COPY table (columns) FROM STDIN` statement) with `data` as its input (text, or the bytes of the
+ * binary format: src/db/copy-binary.ts); resolves to the rows copied.
+ */
+export function copyIn(
+  client: pg.PoolClient | pg.Client,
+  copy: string,
+  data: string | Buffer,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const sql = new CopyIn(copy, data);
     sql.callback = (err, rows) => (err ? reject(err) : resolve(rows ?? 0));
@@ -80,7 +90,10 @@ export function copyIn(client: pg.PoolClient | pg.Client, copy: string, data: st
  * backslashes in its strings' escapes, and may hold tabs or CRs between tokens).
  */
 export function copyField(v: string): string {
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
+  // Four single-character searches (memchr-fast on V8's one-byte strings) before any regex: a 2 kB body is tested
+  // in a fraction of the time the character-class regex took on every one.
+  if (v.indexOf("\\") < 0 && v.indexOf("\t") < 0 && v.indexOf("\n") < 0 && v.indexOf("\r") < 0) return v;
+  return v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
 }
 
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };

@@ -16,7 +16,7 @@ export interface Transaction extends Queryable {
    * `COPY … FROM STDIN` with `data` (COPY's text format) as its input, where the engine offers it (PostgreSQL);
    * resolves to the rows copied. Callers keep an `INSERT` for the engine without it.
    */
-  copyIn?(copy: string, data: string): Promise<number>;
+  copyIn?(copy: string, data: string | Buffer): Promise<number>;
 }
 
 export interface Db extends Queryable {

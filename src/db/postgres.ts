@@ -86,7 +86,7 @@ export class PostgresDb implements Db {
         exec: async (sql: string) => {
           await client.query(sql);
         },
-        copyIn: (copy: string, data: string) => copyIn(client, copy, data),
+        copyIn: (copy: string, data: string | Buffer) => copyIn(client, copy, data),
       });
       await client.query("COMMIT");
       return result;

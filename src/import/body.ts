@@ -30,7 +30,8 @@ function cutWindow(text: string, o: Record<string, unknown>): string | null {
     const name = `"${key}"`;
     const at = text.indexOf(name);
     // Twice (a nested object's key, or a duplicate key JSON.parse took the last of): not guessed at.
-    if (at < 0 || text.lastIndexOf(name) !== at) return null;
+    // indexOf, not lastIndexOf: V8's lastIndexOf compares at every position from the end (a third of the parse).
+    if (at < 0 || text.indexOf(name, at + 1) >= 0) return null;
     const end = at + name.length + value.length + 3;
     if (text.charCodeAt(at + name.length) !== 0x3a || text.slice(at + name.length + 1, end) !== `"${value}"`)
       return null;

@@ -1,9 +1,11 @@
 import type { Db } from "../db/db.js";
 import type { ImportSink } from "./run.js";
 import {
+  finishImport,
   type PendingRecord,
   type PendingTeamRow,
   ScopeMap,
+  type StoreMode,
   storeRecords,
   storeTeamRows,
   UserMap,
@@ -28,17 +30,23 @@ export interface ScopeNames {
  */
 const PGLITE_BATCH = 500;
 
-/** A sink writing straight into the database (import run where the database is). */
+/**
+ * A sink writing straight into the database (import run where the database is). `lazyCommit` (the default): batches
+ * commit without waiting for the disk and the run's `finish` waits once for all (see StoreMode).
+ */
 export function databaseSink(
   db: Db,
   names: ScopeNames,
+  opts: { lazyCommit?: boolean } = {},
 ): ImportSink & { created(): { users: number; orgs: number; enterprises: number } } {
   const scopes = new ScopeMap(names);
   const users = new UserMap();
+  const mode: StoreMode = { copy: true, lazyCommit: opts.lazyCommit ?? true };
   return {
     batchSize: db.engine === "pglite" ? PGLITE_BATCH : undefined,
-    records: (batch) => storeRecords(db, batch, scopes, users),
+    records: (batch) => storeRecords(db, batch, scopes, users, mode),
     teams: (batch) => storeTeamRows(db, batch, scopes, users),
+    finish: () => finishImport(db),
     created: () => ({
       users: users.created,
       orgs: scopes.orgsCreated,
@@ -56,7 +64,8 @@ export interface ImportBatchBody {
 
 /** Stores one batch sent by `pilotlog import` to the server that holds the data folder. */
 export async function storeBatch(db: Db, body: ImportBatchBody): Promise<unknown> {
-  const sink = databaseSink(db, body.names);
+  // Each batch its own run: committed durably before the answer says it is stored.
+  const sink = databaseSink(db, body.names, { lazyCommit: false });
   const r = body.records ? await sink.records(body.records) : await sink.teams(body.teams ?? []);
   return { ...r, days: [...r.days], created: sink.created() };
 }

@@ -1,5 +1,5 @@
 import { selectColumns } from "../db/columns.js";
-import { copyField } from "../db/copy-in.js";
+import { CopyBinaryWriter } from "../db/copy-binary.js";
 import type { Db, Queryable } from "../db/db.js";
 import { ADVANCE_DIRECTORY } from "../db/generation.js";
 import type { FactRow } from "../rollup/facts.js";
@@ -301,34 +301,17 @@ interface RecordColumns {
   body: string[];
 }
 
-const COPY_RECORDS = "COPY imported_records (scope, day, login, user_id, body) FROM STDIN";
+const COPY_RECORDS =
+  "COPY imported_records (scope, day, login, user_id, body) FROM STDIN WITH (FORMAT binary)";
 
-/**
- * Whether any of a batch's (scope, day, login) is stored already: one index lookup per record. None, as on a first
- * import, lets the batch go in by COPY (PostgreSQL), which skips the plan, the arrays and `ON CONFLICT`'s speculative
- * insertion: a third of the batch's server time.
- */
-async function anyStored(
-  tx: Queryable,
-  scopeText: string,
-  dayText: string,
-  logins: { plain: boolean; param: string },
-): Promise<boolean> {
-  const [hit] = await tx.query<{ hit: number }>(
-    `SELECT 1 AS hit FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
-       ${logins.plain ? TEXT_COLUMN_SQL[3].plain : TEXT_COLUMN_SQL[3].array}) AS x(s, d, l)
-     WHERE EXISTS (SELECT 1 FROM imported_records r WHERE r.scope = x.s AND r.day = x.d AND r.login = x.l) LIMIT 1`,
-    [scopeText, dayText, logins.param],
-  );
-  return hit !== undefined;
-}
-
-/** The records as COPY's input (text format, one line a record). */
-function recordsCopyText(rec: RecordColumns): string {
-  let data = "";
+/** The records as COPY's input (binary format, src/db/copy-binary.ts). */
+function recordsCopyData(rec: RecordColumns): Buffer {
+  let bytes = 0;
+  for (const b of rec.body) bytes += b.length + 64;
+  const w = new CopyBinaryWriter(bytes);
   for (let i = 0; i < rec.scope.length; i++)
-    data += `${rec.scope[i]}\t${rec.day[i]}\t${copyField(rec.login[i]!)}\t${rec.user[i]}\t${copyField(rec.body[i]!)}\n`;
-  return data;
+    w.row(5).text(rec.scope[i]!).date(rec.day[i]!).text(rec.login[i]!).int4(rec.user[i]!).text(rec.body[i]!);
+  return w.finish();
 }
 
 interface FactColumns {
@@ -347,14 +330,94 @@ interface FactColumns {
 }
 
 const COPY_FACTS =
-  "COPY imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split) FROM STDIN";
+  "COPY imported_facts (day, user_id, scope, feature, editor, model, dim, n1, n2, n3, n4, split) FROM STDIN WITH (FORMAT binary)";
 
-/** The facts as COPY's input (text format, one line a fact). */
-function factsCopyText(f: FactColumns): string {
-  let data = "";
-  for (let i = 0; i < f.day.length; i++)
-    data += `${f.day[i]}\t${f.user[i]}\t${f.scope[i]}\t${copyField(f.feature[i]!)}\t${copyField(f.editor[i]!)}\t${copyField(f.model[i]!)}\t${copyField(f.dim[i]!)}\t${f.n1[i]}\t${f.n2[i]}\t${f.n3[i]}\t${f.n4[i]}\t${f.split[i]}\n`;
-  return data;
+/**
+ * The facts of the records `kept` (indexes into `placed` and `rec`) as COPY's input (binary format), written straight
+ * from the records: twelve column arrays in between were a tenth of the importing process's work.
+ */
+function factsCopyData(
+  placed: readonly PendingRecord[],
+  rec: RecordColumns,
+  kept: readonly number[],
+): Buffer {
+  const w = new CopyBinaryWriter(kept.length * 512);
+  for (const i of kept) {
+    const r = placed[i]!;
+    const user = rec.user[i]!;
+    const scope = rec.scope[i]!;
+    for (const x of r.facts)
+      w.row(12)
+        .date(r.day)
+        .int4(user)
+        .text(scope)
+        .text(x.feature)
+        .text(x.editor)
+        .text(x.model)
+        .text(x.dim)
+        .int8(x.n1)
+        .int8(x.n2)
+        .int8(x.n3)
+        .int8(x.n4)
+        .bool(r.split);
+  }
+  return w.finish();
+}
+
+/** The same facts as columns, for the INSERT of PGlite (which has no COPY from a client). */
+function factColumns(
+  placed: readonly PendingRecord[],
+  rec: RecordColumns,
+  kept: readonly number[],
+): FactColumns {
+  const f: FactColumns = {
+    day: [],
+    user: [],
+    scope: [],
+    feature: [],
+    editor: [],
+    model: [],
+    dim: [],
+    n1: [],
+    n2: [],
+    n3: [],
+    n4: [],
+    split: [],
+  };
+  for (const i of kept) {
+    const r = placed[i]!;
+    for (const x of r.facts) {
+      f.day.push(r.day);
+      f.user.push(rec.user[i]!);
+      f.scope.push(rec.scope[i]!);
+      f.feature.push(x.feature);
+      f.editor.push(x.editor);
+      f.model.push(x.model);
+      f.dim.push(x.dim);
+      f.n1.push(x.n1);
+      f.n2.push(x.n2);
+      f.n3.push(x.n3);
+      f.n4.push(x.n4);
+      f.split.push(r.split ? "t" : "f");
+    }
+  }
+  return f;
+}
+
+/** How a run's batches are written (PostgreSQL only: PGlite takes the `INSERT`s and commits as it always does). */
+export interface StoreMode {
+  /**
+   * Records go in by `COPY` (no plan, no arrays, no speculative insertion: a third of a batch's server time) until
+   * one turns out to be stored already, as on a re-import: that batch runs again by `ON CONFLICT`, which replaces
+   * it, and so does the rest of the run. Cheaper than asking first: the probe cost an index lookup per record.
+   */
+  copy: boolean;
+  /**
+   * Commit without waiting for the WAL to reach the disk (`synchronous_commit = off` for the batch's transaction):
+   * the flush was a tenth of an import's time. A crash may lose the last batches committed so, never part of one;
+   * `finishImport` makes them all durable before the run says it is done.
+   */
+  lazyCommit: boolean;
 }
 
 /**
@@ -366,32 +429,49 @@ export async function storeRecords(
   batch: readonly PendingRecord[],
   scopes: ScopeMap,
   users: UserMap,
+  mode: StoreMode = { copy: true, lazyCommit: false },
 ): Promise<BatchResult> {
-  try {
-    return await storeRecordsOnce(db, batch, scopes, users, true);
-  } catch (err) {
-    users.reset();
-    // A record stored by another import between the probe and the COPY (23505, unique violation): the batch again,
-    // by `ON CONFLICT`, which replaces it as a re-import does.
-    if ((err as { code?: string }).code !== "23505") throw err;
+  if (mode.copy && db.engine === "postgres") {
+    try {
+      return await storeRecordsOnce(db, batch, scopes, users, true, mode.lazyCommit);
+    } catch (err) {
+      users.reset();
+      // 23505, a unique violation: a record of the batch is stored already (a re-import, or another import storing
+      // it meanwhile). The batch again by `ON CONFLICT`, and the rest of the run too.
+      if ((err as { code?: string }).code !== "23505") throw err;
+      mode.copy = false;
+    }
   }
   try {
-    return await storeRecordsOnce(db, batch, scopes, users, false);
+    return await storeRecordsOnce(db, batch, scopes, users, false, mode.lazyCommit);
   } catch (err) {
     users.reset();
     throw err;
   }
 }
 
-/** storeRecords's transaction; `copy`: the records may go in by COPY when none of them is stored. */
+/**
+ * Makes every batch committed with `lazyCommit` durable: a commit that waits for the WAL flush (its transaction
+ * given an id, so it has a commit record to flush) flushes all the WAL written before it.
+ */
+export async function finishImport(db: Db): Promise<void> {
+  if (db.engine !== "postgres") return;
+  await db.transaction(async (tx) => {
+    await tx.query("SELECT txid_current()");
+  });
+}
+
+/** storeRecords's transaction; `copy`: the records go in by COPY (PostgreSQL). */
 function storeRecordsOnce(
   db: Db,
   batch: readonly PendingRecord[],
   scopes: ScopeMap,
   users: UserMap,
   copy: boolean,
+  lazyCommit: boolean,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
+    if (lazyCommit && db.engine === "postgres") await tx.exec("SET LOCAL synchronous_commit = off");
     const result: BatchResult = { records: 0, unplaced: [], days: new Set() };
     const ids = await users.resolve(
       tx,
@@ -406,6 +486,7 @@ function storeRecordsOnce(
       body: [] as string[],
     };
     const placed: PendingRecord[] = [];
+    const seen = new Map<string, number>();
     // A record makes its user a member with a seat on its day: one range serves both roles.
     const ranges = new Map<string, GrantRange>();
     let bodiesPlain = true;
@@ -427,12 +508,23 @@ function storeRecordsOnce(
       }
       if (r.kind === "org" && r.upstreamEnterprise) await scopes.linkEnterprise(tx, id, r.upstreamEnterprise);
       const user = ids.get(r.login)!;
+      if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
+      // The same record twice in a batch (a file that lists it twice): the later replaces the earlier, as a re-import
+      // would; one statement cannot write a key twice (COPY fails on it, `ON CONFLICT DO UPDATE` too).
+      const key = `${scopeKey}|${r.day}|${r.login}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        rec.user[earlier] = user;
+        rec.body[earlier] = r.body;
+        placed[earlier] = r;
+        continue;
+      }
+      seen.set(key, placed.length);
       rec.scope.push(scopeKey);
       rec.day.push(r.day);
       rec.login.push(r.login);
       rec.user.push(user);
       rec.body.push(r.body);
-      if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
       placed.push(r);
       if (lastRange && lastRange.user === user && lastRange.scope === scopeKey) widen(lastRange.range, r.day);
       else
@@ -450,7 +542,6 @@ function storeRecordsOnce(
     // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
     const logins = textColumn(rec.login);
     const copyIn = copy ? tx.copyIn : undefined;
-    const stored = copyIn ? await anyStored(tx, scopeText, dayText, logins) : true;
     // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
     // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
     // user-day whose facts came from a scope this batch does not re-import keeps them.
@@ -465,7 +556,7 @@ function storeRecordsOnce(
       [dayText, userText],
       ["day", "user_id", "scope"],
     );
-    if (copyIn && !stored) await copyIn(COPY_RECORDS, recordsCopyText(rec));
+    if (copyIn) await copyIn(COPY_RECORDS, recordsCopyData(rec));
     else
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
@@ -492,42 +583,17 @@ function storeRecordsOnce(
           [dayText, userText, scopeText],
         );
     }
-    const f: FactColumns = {
-      day: [] as string[],
-      user: [] as number[],
-      scope: [] as string[],
-      feature: [] as string[],
-      editor: [] as string[],
-      model: [] as string[],
-      dim: [] as string[],
-      n1: [] as number[],
-      n2: [] as number[],
-      n3: [] as number[],
-      n4: [] as number[],
-      split: [] as string[],
-    };
+    // The records whose facts go in: the first record of each user-day not kept from another scope.
+    const kept: number[] = [];
     placed.forEach((r, i) => {
-      const user = rec.user[i]!;
-      const key = `${r.day}|${user}`;
+      const key = `${r.day}|${rec.user[i]}`;
       if (done.has(key)) return;
       done.add(key);
-      for (const x of r.facts) {
-        f.day.push(r.day);
-        f.user.push(user);
-        f.scope.push(rec.scope[i]!);
-        f.feature.push(x.feature);
-        f.editor.push(x.editor);
-        f.model.push(x.model);
-        f.dim.push(x.dim);
-        f.n1.push(x.n1);
-        f.n2.push(x.n2);
-        f.n3.push(x.n3);
-        f.n4.push(x.n4);
-        f.split.push(r.split ? "t" : "f");
-      }
+      if (r.facts.length > 0) kept.push(i);
     });
-    if (f.day.length > 0 && tx.copyIn) await tx.copyIn(COPY_FACTS, factsCopyText(f));
-    else if (f.day.length > 0) {
+    if (kept.length > 0 && tx.copyIn) await tx.copyIn(COPY_FACTS, factsCopyData(placed, rec, kept));
+    else if (kept.length > 0) {
+      const f = factColumns(placed, rec, kept);
       const texts = [f.feature, f.editor, f.model, f.dim].map((v) => textColumn(v)) as [
         ReturnType<typeof textColumn>,
         ReturnType<typeof textColumn>,
