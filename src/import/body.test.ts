@@ -37,6 +37,8 @@ describe("bodyOf", () => {
     for (const line of [
       '{"a":{"report_start_day":"2026-10-01"},"report_start_day":"2026-10-01","b":2}',
       '{"report_start_day":"2026-10-01","report_start_day":"2026-10-02"}',
+      '{"report_start_day":"2026-10-01","b":1,"report_start_day":"2026-10-01"}',
+      '{"xreport_start_day":"a","report_start_day":"2026-10-01"}',
       '{"report_start_day": "2026-10-01",  "z": 1}',
       '{"report_start_day":null,"z":1}',
       '{"report_start_day":"2026-10-0\\u0031","z":1}',

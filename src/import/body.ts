@@ -28,10 +28,13 @@ function cutWindow(text: string, o: Record<string, unknown>): string | null {
     // A value needing an escape could be spelled several ways: not looked for.
     if (typeof value !== "string" || !PLAIN.test(value)) return null;
     const name = `"${key}"`;
-    const at = text.indexOf(name);
-    // Twice (a nested object's key, or a duplicate key JSON.parse took the last of): not guessed at.
-    // indexOf, not lastIndexOf: V8's lastIndexOf compares at every position from the end (a third of the parse).
-    if (at < 0 || text.indexOf(name, at + 1) >= 0) return null;
+    // Searched for without its opening quote: JSON has a quote every few characters, and each is a candidate match
+    // that V8's search must compare, where an `r` is rarer (the search was a quarter of a record's parse).
+    const bare = `${key}"`;
+    const at = text.indexOf(bare) - 1;
+    // Twice (a nested object's key, or a duplicate key JSON.parse took the last of), or a key ending in this one:
+    // not guessed at. indexOf, not lastIndexOf: V8's lastIndexOf compares at every position from the end.
+    if (at < 0 || text.charCodeAt(at) !== 0x22 || text.indexOf(bare, at + 2) >= 0) return null;
     const end = at + name.length + value.length + 3;
     if (text.charCodeAt(at + name.length) !== 0x3a || text.slice(at + name.length + 1, end) !== `"${value}"`)
       return null;
