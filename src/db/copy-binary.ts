@@ -29,6 +29,12 @@ export class CopyBinaryWriter {
     HEADER.copy(this.buf, 0);
   }
 
+  /** Forgets the rows written, keeping the buffer: a run's batches reuse one writer instead of fresh memory each. */
+  reset(): this {
+    this.off = HEADER.length;
+    return this;
+  }
+
   private room(bytes: number): void {
     if (this.off + bytes <= this.buf.length) return;
     let size = this.buf.length * 2;

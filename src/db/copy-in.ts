@@ -14,6 +14,9 @@ interface CopyConnection {
   sendCopyFail(msg: string): void;
 }
 
+/** Bytes per CopyData message: under the allocator's threshold for memory of its own (128 kB), so it is reused. */
+const COPY_CHUNK = 64 * 1024;
+
 class CopyIn {
   callback?: (err: Error | null, rows?: number) => void;
   private rows = 0;
@@ -31,10 +34,11 @@ class CopyIn {
   }
 
   handleCopyInResponse(connection: CopyConnection): void {
-    if (this.data.length > 0)
-      connection.sendCopyFromChunk(
-        typeof this.data === "string" ? Buffer.from(this.data, "utf8") : this.data,
-      );
+    const data = typeof this.data === "string" ? Buffer.from(this.data, "utf8") : this.data;
+    // In pieces: the driver copies each into a buffer of its own, and one of a batch's size (megabytes) was fresh
+    // memory the kernel zeroed page by page for every batch (a fifth of a large import's CPU was system time).
+    for (let at = 0; at < data.length; at += COPY_CHUNK)
+      connection.sendCopyFromChunk(data.subarray(at, at + COPY_CHUNK));
     connection.endCopyFrom();
   }
 

@@ -1,3 +1,4 @@
+import { CopyBinaryWriter } from "../db/copy-binary.js";
 import type { Db } from "../db/db.js";
 import type { ImportSink } from "./run.js";
 import {
@@ -41,9 +42,19 @@ export function databaseSink(
 ): ImportSink & { created(): { users: number; orgs: number; enterprises: number } } {
   const scopes = new ScopeMap(names);
   const users = new UserMap();
-  const mode: StoreMode = { copy: true, lazyCommit: opts.lazyCommit ?? true };
+  const mode: StoreMode = {
+    copy: true,
+    lazyCommit: opts.lazyCommit ?? true,
+    writers:
+      db.engine === "postgres"
+        ? { records: new CopyBinaryWriter(4 << 20), facts: new CopyBinaryWriter(1 << 20) }
+        : undefined,
+  };
   return {
     batchSize: db.engine === "pglite" ? PGLITE_BATCH : undefined,
+    // PostgreSQL: a batch's statements are the run's critical path, each answer taken in within ≈ 0.4 ms of parsing.
+    // PGlite runs them in this thread: yielding that often made it slower and 30 MB larger.
+    yieldEvery: db.engine === "postgres" ? 16 : undefined,
     records: (batch) => storeRecords(db, batch, scopes, users, mode),
     teams: (batch) => storeTeamRows(db, batch, scopes, users),
     finish: () => finishImport(db),

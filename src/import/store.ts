@@ -305,10 +305,13 @@ const COPY_RECORDS =
   "COPY imported_records (scope, day, login, user_id, body) FROM STDIN WITH (FORMAT binary)";
 
 /** The records as COPY's input (binary format, src/db/copy-binary.ts). */
-function recordsCopyData(rec: RecordColumns): Buffer {
-  let bytes = 0;
-  for (const b of rec.body) bytes += b.length + 64;
-  const w = new CopyBinaryWriter(bytes);
+function recordsCopyData(rec: RecordColumns, writer: CopyBinaryWriter | undefined): Buffer {
+  let w = writer?.reset();
+  if (!w) {
+    let bytes = 0;
+    for (const b of rec.body) bytes += b.length + 64;
+    w = new CopyBinaryWriter(bytes);
+  }
   for (let i = 0; i < rec.scope.length; i++)
     w.row(5).text(rec.scope[i]!).date(rec.day[i]!).text(rec.login[i]!).int4(rec.user[i]!).text(rec.body[i]!);
   return w.finish();
@@ -340,8 +343,9 @@ function factsCopyData(
   placed: readonly PendingRecord[],
   rec: RecordColumns,
   kept: readonly number[],
+  writer: CopyBinaryWriter | undefined,
 ): Buffer {
-  const w = new CopyBinaryWriter(kept.length * 512);
+  const w = writer?.reset() ?? new CopyBinaryWriter(kept.length * 512);
   for (const i of kept) {
     const r = placed[i]!;
     const user = rec.user[i]!;
@@ -418,6 +422,8 @@ export interface StoreMode {
    * `finishImport` makes them all durable before the run says it is done.
    */
   lazyCommit: boolean;
+  /** The COPY inputs' buffers, kept from batch to batch (one batch of a run is stored at a time). */
+  writers?: { records: CopyBinaryWriter; facts: CopyBinaryWriter };
 }
 
 /**
@@ -433,7 +439,7 @@ export async function storeRecords(
 ): Promise<BatchResult> {
   if (mode.copy && db.engine === "postgres") {
     try {
-      return await storeRecordsOnce(db, batch, scopes, users, true, mode.lazyCommit);
+      return await storeRecordsOnce(db, batch, scopes, users, true, mode);
     } catch (err) {
       users.reset();
       // 23505, a unique violation: a record of the batch is stored already (a re-import, or another import storing
@@ -443,7 +449,7 @@ export async function storeRecords(
     }
   }
   try {
-    return await storeRecordsOnce(db, batch, scopes, users, false, mode.lazyCommit);
+    return await storeRecordsOnce(db, batch, scopes, users, false, mode);
   } catch (err) {
     users.reset();
     throw err;
@@ -468,7 +474,7 @@ function storeRecordsOnce(
   scopes: ScopeMap,
   users: UserMap,
   copy: boolean,
-  lazyCommit: boolean,
+  { lazyCommit, writers }: StoreMode,
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     if (lazyCommit && db.engine === "postgres") await tx.exec("SET LOCAL synchronous_commit = off");
@@ -556,7 +562,7 @@ function storeRecordsOnce(
       [dayText, userText],
       ["day", "user_id", "scope"],
     );
-    if (copyIn) await copyIn(COPY_RECORDS, recordsCopyData(rec));
+    if (copyIn) await copyIn(COPY_RECORDS, recordsCopyData(rec, writers?.records));
     else
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
@@ -591,7 +597,8 @@ function storeRecordsOnce(
       done.add(key);
       if (r.facts.length > 0) kept.push(i);
     });
-    if (kept.length > 0 && tx.copyIn) await tx.copyIn(COPY_FACTS, factsCopyData(placed, rec, kept));
+    if (kept.length > 0 && tx.copyIn)
+      await tx.copyIn(COPY_FACTS, factsCopyData(placed, rec, kept, writers?.facts));
     else if (kept.length > 0) {
       const f = factColumns(placed, rec, kept);
       const texts = [f.feature, f.editor, f.model, f.dim].map((v) => textColumn(v)) as [
