@@ -5,7 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/db/db.js";
 import { runImport } from "../src/import/run.js";
-import { databaseSink } from "../src/import/sink.js";
+import { databaseSink, storeBatch } from "../src/import/sink.js";
 import { processDay } from "../src/rollup/process.js";
 import { backends } from "./helpers/db.js";
 
@@ -250,6 +250,33 @@ for (const backend of backends) {
         [day],
       );
       expect(facts!.n2).toBe("3");
+    });
+
+    it("stores a body holding a raw U+001F as it came, first and again (the INSERT path on both engines)", async () => {
+      const day = "2025-10-07";
+      const body = `{"day":"${day}","user_login":"unit","note":"a\u001fb"}`;
+      const batch = {
+        names: { org: "octo-unit", enterprise: null },
+        records: [
+          {
+            kind: "org" as const,
+            upstreamId: "u1",
+            upstreamEnterprise: null,
+            login: "unit",
+            day,
+            body,
+            facts: [],
+            split: false,
+          },
+        ],
+      };
+      // On PostgreSQL the first goes in by COPY, the second (a re-import) by INSERT … ON CONFLICT.
+      await storeBatch(db, batch);
+      await storeBatch(db, batch);
+      const rows = await db.query<{ body: string }>("SELECT body FROM imported_records WHERE day = $1", [
+        day,
+      ]);
+      expect(rows).toEqual([{ body }]);
     });
 
     it("refuses a file whose organization it cannot place, naming the flag, and stores nothing of it", async () => {

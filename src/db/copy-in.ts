@@ -94,10 +94,7 @@ export function copyIn(
  * backslashes in its strings' escapes, and may hold tabs or CRs between tokens).
  */
 export function copyField(v: string): string {
-  // Four single-character searches (memchr-fast on V8's one-byte strings) before any regex: a 2 kB body is tested
-  // in a fraction of the time the character-class regex took on every one.
-  if (v.indexOf("\\") < 0 && v.indexOf("\t") < 0 && v.indexOf("\n") < 0 && v.indexOf("\r") < 0) return v;
-  return v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : v;
 }
 
 const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };

@@ -500,7 +500,6 @@ function storeRecordsOnce(
     const seen = new Map<string, number>();
     // A record makes its user a member with a seat on its day: one range serves both roles.
     const ranges = new Map<string, GrantRange>();
-    let bodiesPlain = true;
     let lastScope: PendingRecord | null = null;
     let id: number | string = "";
     let scopeKey = "";
@@ -519,7 +518,6 @@ function storeRecordsOnce(
       }
       if (r.kind === "org" && r.upstreamEnterprise) await scopes.linkEnterprise(tx, id, r.upstreamEnterprise);
       const user = ids.get(r.login)!;
-      if (bodiesPlain && r.body.includes("\u001f")) bodiesPlain = false;
       // The same record twice in a batch (a file that lists it twice): the later replaces the earlier, as a re-import
       // would; one statement cannot write a key twice (COPY fails on it, `ON CONFLICT DO UPDATE` too).
       const key = `${scopeKey}|${r.day}|${r.login}`;
@@ -550,8 +548,6 @@ function storeRecordsOnce(
     const scopeText = commaList(rec.scope);
     const dayText = commaList(rec.day);
     const userText = commaList(rec.user);
-    // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
-    const logins = textColumn(rec.login);
     const copyIn = copy ? tx.copyIn : undefined;
     // The facts already there for these user-days (none on a first import, which then deletes nothing). A user-day
     // takes its facts from the first scope's record imported: a re-imported record replaces the facts it gave; a
@@ -568,7 +564,11 @@ function storeRecordsOnce(
       ["day", "user_id", "scope"],
     );
     if (copyIn) await copyIn(COPY_RECORDS, recordsCopyData(rec, writers?.records));
-    else
+    else {
+      // Only this statement needs them, so COPY's path does not pay for them (a search of every body, each batch).
+      const logins = textColumn(rec.login);
+      // Bodies from a file are JSON text (never a raw U+001F); one sent to the admin route by hand may not be.
+      const bodiesPlain = rec.body.every((b) => !b.includes("\u001f"));
       await tx.query(
         `INSERT INTO imported_records (scope, day, login, user_id, body)
            SELECT s, d, l, u, b FROM unnest(string_to_array($1, ','), string_to_array($2, ',')::date[],
@@ -577,6 +577,7 @@ function storeRecordsOnce(
            ON CONFLICT (scope, day, login) DO UPDATE SET user_id = excluded.user_id, body = excluded.body`,
         [scopeText, dayText, logins.param, userText, bodiesPlain ? jsonTexts(rec.body) : textArray(rec.body)],
       );
+    }
     const done = new Set<string>();
     if (there.day.length > 0) {
       const reimported = new Set(rec.day.map((d, i) => `${d}|${rec.user[i]}|${rec.scope[i]}`));
