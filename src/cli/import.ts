@@ -23,7 +23,7 @@ const PROGRESS_EVERY = 100_000;
  * 20–35 MB of it is live between batches, and its WASM memory (≈ 130 MB) is beside it. With PostgreSQL the database's
  * memory is elsewhere; each forced collection costs ≈ 40 ms (a third more CPU at PGlite's bound), so its bound is
  * only there for a run of 100,000 users, whose live heap grows with the logins the run keeps (at 160 MB such a run
- * peaked at 301 MB, at 128 MB at 271 MB and no slower).
+ * peaked at 301 MB, at 128 MB at 238–271 MB, its rate within the ±15 % the runs move by).
  */
 const HEAP_BOUND = { pglite: 48 * 2 ** 20, postgres: 128 * 2 ** 20 } as const;
 /** Records per request to a running server: a batch stays well under the server's body limit. */
