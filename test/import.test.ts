@@ -252,6 +252,39 @@ for (const backend of backends) {
       expect(facts!.n2).toBe("3");
     });
 
+    it("keeps a user-day's facts from the first scope imported when a batch mixes known and new users", async () => {
+      const day = "2025-10-06";
+      const rec = (scope: Record<string, string>, login: string, acc: number) =>
+        JSON.stringify({
+          day,
+          ...scope,
+          user_login: login,
+          ...counters(0, acc, acc, acc, acc),
+          totals_by_feature: [{ feature: "code_completion", ...counters(0, acc, acc, acc, acc) }],
+        });
+      const orgFile = join(dir, "mixed-org.ndjson");
+      const entFile = join(dir, "mixed-ent.ndjson");
+      await writeFile(orgFile, `${rec({ organization_id: "77" }, "known1", 2)}\n`);
+      // The enterprise's file: known1 again (its facts stay the organization's), fresh1 new in this batch.
+      await writeFile(
+        entFile,
+        `${rec({ enterprise_id: "1" }, "known1", 5)}\n${rec({ enterprise_id: "1" }, "fresh1", 7)}\n`,
+      );
+      await runImport([orgFile], databaseSink(db, { org: "mixed-org", enterprise: null }));
+      await runImport([entFile], databaseSink(db, { org: null, enterprise: "octo-ent" }));
+      const facts = await db.query<{ login: string; n2: string; scopes: string }>(
+        `SELECT u.login, sum(f.n2)::text AS n2, count(DISTINCT f.scope)::text AS scopes
+           FROM imported_facts f JOIN users u ON u.id = f.user_id
+          WHERE f.day = $1 AND f.feature = 'completion' GROUP BY u.login ORDER BY u.login`,
+        [day],
+      );
+      // Hand-worked: known1 2 accepted (the organization's record, imported first), not 2 + 5; fresh1 7.
+      expect(facts).toEqual([
+        { login: "fresh1", n2: "7", scopes: "1" },
+        { login: "known1", n2: "2", scopes: "1" },
+      ]);
+    });
+
     it("stores a body holding a raw U+001F as it came, first and again (the INSERT path on both engines)", async () => {
       const day = "2025-10-07";
       const body = `{"day":"${day}","user_login":"unit","note":"a\u001fb"}`;
