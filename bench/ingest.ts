@@ -2,7 +2,7 @@
  * Ingest benchmark (issue 6): events/s through `POST /telemetry/v1/events`, NDJSON batches of 1,000, 202 after
  * commit, 8 concurrent clients, against a server (its own process) that only parses the JSON and discards it.
  *
- *   node --import tsx bench/ingest.ts [--quick]
+ *   node --import tsx bench/ingest.ts [--quick] [--users N] [--only pglite|postgres]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -64,7 +64,11 @@ const parseOnly = await startProcess(
 const baseline = await send(parseOnly.url, "x", batches, perBatch);
 await stop(parseOnly.child);
 
-const engines = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+// --only pglite|postgres: one engine (a rerun of one figure).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+const engines = (process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"]).filter(
+  (e) => !only || e === only,
+);
 for (const engine of engines) {
   const dir = mkdtempSync(join(tmpdir(), "pilotlog-bench-ingest-"));
   const scratch =
