@@ -23,9 +23,7 @@ export default defineConfig({
       provider: "v8",
       include: ["src/**/*.ts"],
       exclude: ["src/**/*.test.ts", "src/db/migrate-fixtures/**"],
-      // The CLI end-to-end tests run the built dist/ in child processes, which V8 coverage of the workers
-      // does not see: scripts/coverage-children.mjs counts them (see `env` above).
-      // json: the per-file counters scripts/coverage-children.mjs adds the CLI children's to.
+      // json: the per-file counters scripts/coverage-children.mjs adds the CLI children's to (see `env` above).
       reporter: ["text-summary", "json-summary", "json"],
       reportsDirectory: "coverage",
       // A failing test still reports coverage (vitest skips the report on failure by default).

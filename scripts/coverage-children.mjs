@@ -29,10 +29,7 @@ const lines = new Map();
 const final = JSON.parse(readFileSync(join(root, "coverage", "coverage-final.json"), "utf8"));
 for (const [file, fc] of Object.entries(final)) {
   const m = new Map();
-  for (const [id, loc] of Object.entries(fc.statementMap)) {
-    const l = loc.start.line;
-    m.set(l, m.get(l) === true || fc.s[id] > 0);
-  }
+  forEachStatementLine(fc, (l, ran) => m.set(l, m.get(l) === true || ran));
   lines.set(file, m);
 }
 const before = count();
@@ -66,17 +63,19 @@ for (const name of readdirSync(dir)) {
       // A dist file gone or rebuilt since the child ran: its lines count as the workers saw them.
       unread.push(`${script.url}: ${err instanceof Error ? err.message : String(err)}`);
       continue;
+    } finally {
+      converter.destroy();
     }
     for (const [file, fc] of Object.entries(files)) {
       const m = lines.get(file);
-      if (!m) continue;
-      for (const [id, loc] of Object.entries(fc.statementMap)) {
-        const l = loc.start.line;
-        if (fc.s[id] > 0 && m.has(l)) m.set(l, true);
-      }
+      if (m) forEachStatementLine(fc, (l, ran) => ran && m.has(l) && m.set(l, true));
     }
-    converter.destroy();
   }
+}
+
+/** Calls `fn` with the line each statement of an istanbul file coverage starts on, and whether it ran (istanbul's line metric). */
+function forEachStatementLine(fc, fn) {
+  for (const [id, loc] of Object.entries(fc.statementMap)) fn(loc.start.line, fc.s[id] > 0);
 }
 
 function count() {
