@@ -130,6 +130,24 @@ for (const backend of backends) {
       expect(answers.reduce((n, a) => n + a.rejected.length, 0)).toBe(60);
     });
 
+    it("holds the limit when many requests race for the last values of one user and day", async () => {
+      // m5 on 2026-11-16: 90 languages first, then eight requests of 5 new languages and 5 of the stored ones at
+      // once. Only 10 new ones fit: 10 of the 40 new events and all 40 repeats are accepted, 30 refused.
+      const base = await send(range(0, 90).map((i) => completion("m5", `r-${i}`, `m5-r-${i}`, "2026-11-16")));
+      expect(base.accepted).toBe(90);
+      const answers = await Promise.all(
+        range(0, 8).map((r) =>
+          send([
+            ...range(0, 5).map((i) => completion("m5", `r-${90 + r * 5 + i}`, `m5-n-${r}-${i}`, "2026-11-16")),
+            ...range(0, 5).map((i) => completion("m5", `r-${r * 5 + i}`, `m5-again-${r}-${i}`, "2026-11-16")),
+          ]),
+        ),
+      );
+      expect(answers.reduce((n, a) => n + a.accepted, 0)).toBe(50);
+      expect(answers.reduce((n, a) => n + a.rejected.length, 0)).toBe(30);
+      for (const a of answers) for (const r of a.rejected) expect(r.id).toMatch(/^m5-n-/);
+    });
+
     it("processes a document with m1's 100 languages and m2's three", async () => {
       await h.process();
       const res = await h.get("/orgs/card/copilot/metrics?since=2026-11-19", "tok_owner");
