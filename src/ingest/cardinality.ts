@@ -79,54 +79,67 @@ export async function enforceCardinality<E extends LimitedEvent>(
   const withValues = events.map((e) => ({ e, values: valuesOf(e.event) })).filter((x) => x.values.length > 0);
   if (withValues.length === 0) return { within: [...events], refused: [] };
 
-  // The batch's values, each once; what comes back is, per (user, day, dimension) that got a value not stored
-  // yet, how many values are stored and which of the batch's are new. That is all the judgement below needs
-  // (a value is stored unless it is listed new), and a batch repeating known values reads nothing.
-  const candidates = new Map<string, Candidate>();
-  for (const { e, values } of withValues)
-    for (const [dim, value] of values)
-      candidates.set(`${e.userId}\u0000${e.event.day}\u0000${dim}\u0000${value}`, {
-        userId: e.userId,
-        day: e.event.day,
-        dim,
-        value,
-      });
-  let groups = await newValues(tx, [...candidates.values()]);
+  // The batch's values, each once, by (user, day) pair then dimension: keys are built once per event, not once
+  // per value. What comes back is, per (user, day, dimension) that got a value not stored yet, how many values
+  // are stored and which of the batch's are new. That is all the judgement below needs (a value is stored unless
+  // it is listed new), and a batch repeating known values reads nothing.
+  const byPair = new Map<string, { userId: number; day: string; dims: Map<string, Set<string>> }>();
+  for (const { e, values } of withValues) {
+    const pk = pairKey(e.userId, e.event.day);
+    let pair = byPair.get(pk);
+    if (!pair) {
+      pair = { userId: e.userId, day: e.event.day, dims: new Map() };
+      byPair.set(pk, pair);
+    }
+    for (const [dim, value] of values) {
+      const set = pair.dims.get(dim);
+      if (set) set.add(value);
+      else pair.dims.set(dim, new Set([value]));
+    }
+  }
+  let groups = await newValues(tx, candidatesOf(byPair.values()));
   // PGlite runs one transaction at a time: only PostgreSQL needs the locks, and only for the (user, day) pairs
   // that bring a value not stored yet. A pair whose values are all stored adds none, so it cannot pass the limit
   // whatever a concurrent request does (values are only removed with the day or the user). Once the pairs are
   // locked their groups are read again: a request that held a lock before may have committed values since.
   if (engine === "postgres" && groups.length > 0) {
-    const pairs = [...new Map(groups.map((g) => [`${g.user_id}|${g.day}`, g])).values()]
-      .map((g) => ({ userId: g.user_id, day: g.day }))
-      .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    const locked = new Map<string, { userId: number; day: string; dims: Map<string, Set<string>> }>();
+    for (const g of groups) {
+      const pk = pairKey(g.user_id, g.day);
+      if (!locked.has(pk)) locked.set(pk, byPair.get(pk)!);
+    }
+    const pairs = [...locked.values()].sort(
+      (a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
+    );
     // In a stable order, so two requests locking overlapping pairs cannot deadlock.
     await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
       pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
     ]);
-    const locked = new Set(pairs.map((p) => `${p.userId}|${p.day}`));
-    groups = await newValues(
-      tx,
-      [...candidates.values()].filter((c) => locked.has(`${c.userId}|${c.day}`)),
-    );
+    groups = await newValues(tx, candidatesOf(pairs));
   }
   if (groups.length === 0) return { within: [...events], refused: [] };
-  // Per (user, day, dimension): the values known so far to be new, and how many distinct values there are.
-  const sets = new Map<string, { fresh: Set<string>; size: number }>();
-  for (const g of groups)
-    sets.set(`${g.user_id}|${g.day}|${g.dimension}`, { fresh: new Set(g.fresh), size: g.stored });
-  const isNew = (userId: number, day: string, dim: string, v: string) =>
-    sets.get(`${userId}|${day}|${dim}`)?.fresh.has(v) ?? false;
+  // Per (user, day) pair, then dimension: the values known so far to be new, and how many distinct values there are.
+  const sets = new Map<string, Map<string, { fresh: Set<string>; size: number }>>();
+  for (const g of groups) {
+    const pk = pairKey(g.user_id, g.day);
+    let dims = sets.get(pk);
+    if (!dims) {
+      dims = new Map();
+      sets.set(pk, dims);
+    }
+    dims.set(g.dimension, { fresh: new Set(g.fresh), size: g.stored });
+  }
 
   const refusedSet = new Set<E>();
   const refused: { event: E; message: string }[] = [];
-  const added: { userId: number; day: string; dim: string; value: string }[] = [];
+  const added: (Candidate & { key: string })[] = [];
   for (const { e, values } of [...withValues].sort((a, b) => a.e.index - b.e.index)) {
-    const over = values.find(
-      ([dim, v]) =>
-        isNew(e.userId, e.event.day, dim, v) &&
-        sets.get(`${e.userId}|${e.event.day}|${dim}`)!.size >= MAX_VALUES_PER_USER_DAY,
-    );
+    const dims = sets.get(pairKey(e.userId, e.event.day));
+    if (!dims) continue; // every value of its pair is stored
+    const over = values.find(([dim, v]) => {
+      const s = dims.get(dim);
+      return s?.fresh.has(v) === true && s.size >= MAX_VALUES_PER_USER_DAY;
+    });
     if (over) {
       const [dim, v] = over;
       refusedSet.add(e);
@@ -137,17 +150,22 @@ export async function enforceCardinality<E extends LimitedEvent>(
       continue;
     }
     for (const [dim, v] of values) {
-      if (!isNew(e.userId, e.event.day, dim, v)) continue;
-      const s = sets.get(`${e.userId}|${e.event.day}|${dim}`)!;
-      s.fresh.delete(v);
+      const s = dims.get(dim);
+      if (s === undefined || !s.fresh.delete(v)) continue;
       s.size++;
-      added.push({ userId: e.userId, day: e.event.day, dim, value: v });
+      const day = e.event.day;
+      added.push({
+        userId: e.userId,
+        day,
+        dim,
+        value: v,
+        key: `${day}\u0000${e.userId}\u0000${dim}\u0000${v}`,
+      });
     }
   }
   if (added.length > 0) {
     // Key order, as every other multi-row write of ingestion.
-    const key = (a: (typeof added)[number]) => `${a.day}\u0000${a.userId}\u0000${a.dim}\u0000${a.value}`;
-    added.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    added.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     await tx.query(
       `INSERT INTO user_day_values (day, user_id, dimension, value)
        SELECT * FROM unnest($1::date[], $2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
@@ -160,4 +178,19 @@ export async function enforceCardinality<E extends LimitedEvent>(
     );
   }
   return { within: events.filter((e) => !refusedSet.has(e)), refused };
+}
+
+/** The key of a (user, day) pair in the maps above. */
+function pairKey(userId: number, day: string): string {
+  return `${userId}|${day}`;
+}
+
+/** The distinct values of some pairs, one candidate each. */
+function candidatesOf(
+  pairs: Iterable<{ userId: number; day: string; dims: Map<string, Set<string>> }>,
+): Candidate[] {
+  const out: Candidate[] = [];
+  for (const { userId, day, dims } of pairs)
+    for (const [dim, values] of dims) for (const value of values) out.push({ userId, day, dim, value });
+  return out;
 }

@@ -78,7 +78,7 @@ export async function storeEvents(
   const seen = new Set<string>();
   for (const [i, e] of events.entries()) {
     const user = byLogin.get(e.login.toLowerCase())!;
-    if (off.has(`${user.id}|${e.event.day}`)) {
+    if (off.size > 0 && off.has(`${user.id}|${e.event.day}`)) {
       dropped++;
       continue;
     }
@@ -99,7 +99,6 @@ export async function storeEvents(
   }
   if (kept.length === 0) return { accepted: 0, duplicates, dropped, rejected: [] };
 
-  kept.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
   const tracked = kept.filter((k) => !k.guarded);
   let fresh = kept;
   if (tracked.length > 0) {
