@@ -30,6 +30,16 @@ async function processed(url: string): Promise<number> {
   }
 }
 
+/** The server's V8 heap (used and total) and external memory, in MB, from its own Prometheus metrics. */
+async function heapOf(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mb = (name: string) => {
+    const m = new RegExp(`^${name} (\\S+)`, "m").exec(text);
+    return m ? (Number(m[1]) / 2 ** 20).toFixed(0) : "?";
+  };
+  return `V8 heap ${mb("pilotlog_nodejs_heap_size_used_bytes")} MB used of ${mb("pilotlog_nodejs_heap_size_total_bytes")}, external ${mb("pilotlog_nodejs_external_memory_bytes")} MB`;
+}
+
 const enginesArg = process.argv.indexOf("--engines");
 const engines =
   enginesArg >= 0
@@ -51,6 +61,7 @@ for (const engine of engines) {
   const pid = server.child.pid!;
   const processS = await processed(server.url);
   const afterProcessing = await memoryOf(pid);
+  const heapAfterProcessing = await heapOf(server.url);
   const auth = { authorization: `Bearer ${OWNER_TOKEN}` };
   const r = await autocannon({
     url: server.url,
@@ -69,10 +80,11 @@ for (const engine of engines) {
     ],
   });
   const end = await memoryOf(pid);
+  const heapAtEnd = await heapOf(server.url);
   console.log(
     `[memory ${engine}] ${users} users, ${events} events: processed by the server in ${processS.toFixed(1)} s, RSS ` +
-      `${afterProcessing.rss.toFixed(0)} MB; after ${seconds} s of mixed reads (${r.requests.total} requests, ` +
-      `${r.non2xx + r.errors} errors) RSS ${end.rss.toFixed(0)} MB, peak ${end.peak.toFixed(0)} MB ` +
+      `${afterProcessing.rss.toFixed(0)} MB (${heapAfterProcessing}); after ${seconds} s of mixed reads (${r.requests.total} requests, ` +
+      `${r.non2xx + r.errors} errors) RSS ${end.rss.toFixed(0)} MB (${heapAtEnd}), peak ${end.peak.toFixed(0)} MB ` +
       `(target ≤ ${TARGET_MB} MB: ${end.rss <= TARGET_MB ? "met" : "MISSED"})`,
   );
   await stop(server.child);
