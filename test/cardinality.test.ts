@@ -138,7 +138,9 @@ for (const backend of backends) {
       const answers = await Promise.all(
         range(0, 8).map((r) =>
           send([
-            ...range(0, 5).map((i) => completion("m5", `r-${90 + r * 5 + i}`, `m5-n-${r}-${i}`, "2026-11-16")),
+            ...range(0, 5).map((i) =>
+              completion("m5", `r-${90 + r * 5 + i}`, `m5-n-${r}-${i}`, "2026-11-16"),
+            ),
             ...range(0, 5).map((i) => completion("m5", `r-${r * 5 + i}`, `m5-again-${r}-${i}`, "2026-11-16")),
           ]),
         ),
