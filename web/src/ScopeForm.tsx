@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Api } from "./api.js";
 import { addDays, type ServedWindow } from "./dates.js";
 import { isEnterpriseKind, isTeamKind, KIND_LABELS, type ScopeKind, teamsPath, type View } from "./scope.js";
@@ -23,7 +23,15 @@ export function ScopeForm(props: Props) {
   const [draft, setDraft] = useState<View>(props.view);
   const [teams, setTeams] = useState<string[]>([]);
   const [teamsNote, setTeamsNote] = useState("");
-  useEffect(() => setDraft(props.view), [props.view]);
+  // The draft follows a view shown since (a submitted or restored one), but not the first view: effects run after
+  // the first paint, and resetting then would drop what someone typed before it (a test driving the page at once
+  // lost its range that way on a loaded machine).
+  const shown = useRef(props.view);
+  useEffect(() => {
+    if (props.view === shown.current) return;
+    shown.current = props.view;
+    setDraft(props.view);
+  }, [props.view]);
 
   const ent = isEnterpriseKind(draft.kind);
   const ownerOptions = ent ? props.recent.enterprises : [...new Set([...props.orgs, ...props.recent.orgs])];
