@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/db.js";
-import { TELEMETRY_ON_DAY } from "./telemetry.js";
+import { TELEMETRY_OFF_ON_DAY } from "./telemetry.js";
 
 /** The directory as it was at the end of one day, in the form the rollup needs. */
 export interface DayDirectory {
@@ -31,7 +31,7 @@ export async function loadDayDirectory(db: Queryable, day: string): Promise<DayD
     "SELECT id, enterprise_id FROM organizations",
   );
   const off = await db.query<{ id: number }>(
-    `SELECT u.id FROM users u CROSS JOIN (SELECT $1::date AS day) d WHERE NOT ${TELEMETRY_ON_DAY}`,
+    `SELECT u.id FROM users u CROSS JOIN (SELECT $1::date AS day) d WHERE ${TELEMETRY_OFF_ON_DAY}`,
     [day],
   );
   const models = await db.query<{ name: string; training_date: string | null }>(

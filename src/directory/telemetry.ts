@@ -12,6 +12,14 @@ export const TELEMETRY_ON_DAY = `coalesce(
   (SELECT NOT t.enabled FROM user_telemetry t WHERE t.user_id = u.id ORDER BY t.from_day LIMIT 1),
   u.telemetry)`;
 
+/**
+ * SQL for "user `u` had telemetry off at the end of day `d.day`" (the negation of TELEMETRY_ON_DAY). A user never
+ * changed is off only when the current setting is: one probe of `user_telemetry` settles that instead of the two
+ * of the full reading, which ingestion would pay for every (user, day) pair of every batch.
+ */
+export const TELEMETRY_OFF_ON_DAY = `((NOT u.telemetry OR EXISTS (SELECT 1 FROM user_telemetry t WHERE t.user_id = u.id))
+  AND NOT ${TELEMETRY_ON_DAY})`;
+
 /** The `from_day` of the row that keeps a user's setting from before their first change. */
 export const BASELINE_DAY = "-infinity";
 
@@ -27,7 +35,7 @@ export async function telemetryOffOn(
   const rows = await db.query<{ user_id: number; day: string }>(
     `SELECT u.id AS user_id, d.day::text AS day
      FROM unnest($1::int[], $2::date[]) AS d(user_id, day) JOIN users u ON u.id = d.user_id
-     WHERE NOT ${TELEMETRY_ON_DAY}`,
+     WHERE ${TELEMETRY_OFF_ON_DAY}`,
     [pairs.map((p) => p.userId), pairs.map((p) => p.day)],
   );
   return new Set(rows.map((r) => `${r.user_id}|${r.day}`));

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db, Queryable } from "../db/db.js";
-import { TELEMETRY_ON_DAY, telemetryOffOn } from "../directory/telemetry.js";
+import { TELEMETRY_OFF_ON_DAY, telemetryOffOn } from "../directory/telemetry.js";
 import { sortedByLower } from "../util/order.js";
 import { arraysAsLiterals } from "./array-literal.js";
 import { enforceCardinality } from "./cardinality.js";
@@ -198,7 +198,7 @@ async function usersOf(
      UNION ALL
      SELECT u.id, u.login_lower, d.day::text FROM unnest($3::text[], $4::date[]) AS d(login_lower, day)
        JOIN u ON u.login_lower = d.login_lower
-     WHERE NOT ${TELEMETRY_ON_DAY}`,
+     WHERE ${TELEMETRY_OFF_ON_DAY}`,
     [sortedByLower([...byLower.values()]), logins, pairList.map((p) => p.lower), pairList.map((p) => p.day)],
   );
   const byLogin = new Map<string, { id: number }>();
