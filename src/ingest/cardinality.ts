@@ -36,6 +36,13 @@ interface Candidate {
   value: string;
 }
 
+/** A (user, day) pair of a batch and its distinct values by dimension. */
+interface PairValues {
+  userId: number;
+  day: string;
+  dims: Map<string, Set<string>>;
+}
+
 /** Per (user, day, dimension) that gets a value not stored yet: how many values are stored, and the new ones. */
 function newValues(
   tx: Queryable,
@@ -83,7 +90,7 @@ export async function enforceCardinality<E extends LimitedEvent>(
   // per value. What comes back is, per (user, day, dimension) that got a value not stored yet, how many values
   // are stored and which of the batch's are new. That is all the judgement below needs (a value is stored unless
   // it is listed new), and a batch repeating known values reads nothing.
-  const byPair = new Map<string, { userId: number; day: string; dims: Map<string, Set<string>> }>();
+  const byPair = new Map<string, PairValues>();
   for (const { e, values } of withValues) {
     const pk = pairKey(e.userId, e.event.day);
     let pair = byPair.get(pk);
@@ -103,14 +110,10 @@ export async function enforceCardinality<E extends LimitedEvent>(
   // whatever a concurrent request does (values are only removed with the day or the user). Once the pairs are
   // locked their groups are read again: a request that held a lock before may have committed values since.
   if (engine === "postgres" && groups.length > 0) {
-    const locked = new Map<string, { userId: number; day: string; dims: Map<string, Set<string>> }>();
-    for (const g of groups) {
-      const pk = pairKey(g.user_id, g.day);
-      if (!locked.has(pk)) locked.set(pk, byPair.get(pk)!);
-    }
-    const pairs = [...locked.values()].sort(
-      (a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0),
-    );
+    const locked = new Set(groups.map((g) => pairKey(g.user_id, g.day)));
+    const pairs = [...locked]
+      .map((pk) => byPair.get(pk)!)
+      .sort((a, b) => a.userId - b.userId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     // In a stable order, so two requests locking overlapping pairs cannot deadlock.
     await tx.query("SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k", [
       pairs.map((p) => PAIR_LOCK_BASE + p.userId * 65_536 + ((Date.parse(p.day) / 86_400_000) % 65_536)),
@@ -186,9 +189,7 @@ function pairKey(userId: number, day: string): string {
 }
 
 /** The distinct values of some pairs, one candidate each. */
-function candidatesOf(
-  pairs: Iterable<{ userId: number; day: string; dims: Map<string, Set<string>> }>,
-): Candidate[] {
+function candidatesOf(pairs: Iterable<PairValues>): Candidate[] {
   const out: Candidate[] = [];
   for (const { userId, day, dims } of pairs)
     for (const [dim, values] of dims) for (const value of values) out.push({ userId, day, dim, value });
